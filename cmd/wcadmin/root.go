@@ -1,0 +1,54 @@
+package main
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/wcadmin/wcadmin/config"
+)
+
+// options are the command-line flags; secrets are never among them.
+type options struct {
+	flags         config.Flags
+	demo          bool
+	demoCustomers int
+	debugLog      string
+}
+
+func newRootCmd(getenv func(string) string) *cobra.Command {
+	var o options
+	cmd := &cobra.Command{
+		Use:   "wcadmin",
+		Short: "Terminal console for the customers of a WebCommander store",
+		Long: `wcadmin lists the customers of a WebCommander store and deletes the ones that must go.
+
+Settings come from flags, then WCADMIN_* environment variables, then a profile in
+$XDG_CONFIG_HOME/wcadmin/config.toml. Secrets (WCADMIN_TOKEN, WCADMIN_CLIENT_SECRET,
+WCADMIN_PASSWORD) are read from the environment or the config file, never from flags.
+
+Try it without a store: wcadmin --demo`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.flags.Set = map[string]bool{}
+			cmd.Flags().Visit(func(f *pflag.Flag) { o.flags.Set[f.Name] = true })
+			return runConsole(cmd.Context(), o, getenv)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.flags.Site, "site", "", "store URL, e.g. https://shop.example.com (env WCADMIN_SITE)")
+	f.StringVar(&o.flags.Profile, "profile", "", "profile from the config file (env WCADMIN_PROFILE)")
+	f.StringVar(&o.flags.Config, "config", "", "config file (env WCADMIN_CONFIG; default $XDG_CONFIG_HOME/wcadmin/config.toml)")
+	f.BoolVar(&o.flags.ReadOnly, "read-only", false, "browse only: every delete key is disabled")
+	f.BoolVar(&o.flags.AllowInsecureHTTP, "allow-insecure-http", false, "allow plain http:// to a non-loopback host (never in production)")
+	f.DurationVar(&o.flags.Timeout, "timeout", 15*time.Second, "per-request timeout")
+	f.BoolVar(&o.demo, "demo", false, "run against an embedded demo store on a loopback port (no credentials needed)")
+	f.IntVar(&o.demoCustomers, "demo-customers", 500, "number of customers in the demo store")
+	f.StringVar(&o.debugLog, "debug-log", "", "append a debug log to this file (secrets redacted); nothing is written to the terminal")
+	cmd.SetVersionTemplate("wcadmin {{.Version}}\n")
+	return cmd
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/config"
+	"github.com/wcadmin/wcadmin/tui"
+)
+
+// runConsole resolves the settings (or starts the demo store), builds the
+// client and runs the Bubble Tea program until the operator quits.
+func runConsole(ctx context.Context, o options, getenv func(string) string) error {
+	debug, closeLog, err := openDebugLog(o.debugLog)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+
+	var (
+		copts apiclient.Options
+		topts tui.Options
+	)
+	if o.demo {
+		stop, err := startDemo(o, &copts, &topts)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	} else {
+		s, err := config.Load(o.flags, getenv)
+		if err != nil {
+			return err
+		}
+		fromSettings(s, &copts, &topts)
+	}
+	copts.Version = version()
+	copts.DebugLog = debug.Writer()
+	client, err := apiclient.New(copts)
+	if err != nil {
+		return err
+	}
+
+	// Checked after the settings so configuration mistakes are reported even
+	// from scripts; the console itself needs a real terminal.
+	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		return errors.New("the console needs a terminal: run wcadmin from an interactive shell (stdin and stdout must be a TTY)")
+	}
+	// Ask the terminal for its background before Bubble Tea owns stdin.
+	topts.DarkBackground = lipgloss.HasDarkBackground()
+	topts.Store = client
+	topts.Host = client.Host()
+	topts.Log = debug
+	if topts.Timeout == 0 {
+		topts.Timeout = copts.Timeout
+	}
+
+	m := tui.New(topts)
+	defer m.Close() // cancels every request still in flight
+	debug.Printf("start: host=%s read-only=%v", topts.Host, topts.ReadOnly)
+	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	debug.Printf("exit: %v", err)
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("console: %w", err)
+	}
+	return nil
+}
+
+// fromSettings maps validated settings onto client and console options.
+func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
+	c.Site = s.Site
+	c.Timeout = s.Timeout
+	if s.UsesOAuth() {
+		c.OAuth = &apiclient.OAuth{ClientID: s.ClientID, ClientSecret: s.ClientSecret,
+			Username: s.Username, Password: s.Password, RedirectURI: s.RedirectURI}
+		t.CredentialsHint = "client_id, client_secret, username and password (" + s.Source("client_id") + ")"
+	} else {
+		c.Token = s.Token
+		t.CredentialsHint = "the access token (" + s.Source("token") + ")"
+	}
+	if s.TokenHeader == config.HeaderAccessToken {
+		c.TokenHeader = apiclient.TokenAccessTokenHeader
+	}
+	t.Profile = s.Profile
+	t.ReadOnly = s.ReadOnly
+	t.ReadOnlyReason = s.Source("read_only")
+	t.Timeout = s.Timeout
+}
+
+// openDebugLog opens --debug-log for appending (0600: it names customers).
+// Without it, logging goes nowhere: nothing may write to the terminal while
+// the console runs.
+func openDebugLog(path string) (*log.Logger, func(), error) {
+	if path == "" {
+		return log.New(io.Discard, "", 0), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--debug-log: %w", err)
+	}
+	return log.New(f, "", log.LstdFlags|log.Lmicroseconds), func() { _ = f.Close() }, nil
+}

@@ -1,0 +1,70 @@
+// Package tui is the Bubble Tea program of wcadmin: a root model that owns one
+// mode at a time, a customer table keyed by id, and the delete modal.
+package tui
+
+import (
+	"context"
+	"io"
+	"log"
+	"time"
+
+	"github.com/wcadmin/wcadmin/apiclient"
+)
+
+// Store is what the console needs from a WebCommander store. *apiclient.Client
+// satisfies it; tests use fakes.
+type Store interface {
+	ListCustomers(ctx context.Context, o apiclient.ListOptions) (apiclient.Page, error)
+	GetCustomer(ctx context.Context, id int64) (apiclient.Customer, error)
+	DeleteCustomer(ctx context.Context, id int64) error
+}
+
+// Options configure the console. Zero values get sensible defaults.
+type Options struct {
+	Store Store
+	// Host is the store host shown in the header and in the delete modal.
+	Host string
+	// Profile is the config profile in use ("" when none).
+	Profile string
+	// Demo marks the embedded demo store in the header.
+	Demo bool
+	// ReadOnly disables every delete key.
+	ReadOnly bool
+	// ReadOnlyReason says where read-only came from ("--read-only", "profile prod").
+	ReadOnlyReason string
+	// CredentialsHint names the settings to check when the store rejects the
+	// credentials, e.g. "WCADMIN_TOKEN or token in profile prod".
+	CredentialsHint string
+	// PageSize is the limit asked per list request (the API caps it at 20).
+	PageSize int
+	// Timeout bounds every request made from the console.
+	Timeout time.Duration
+	// DarkBackground picks the theme; query it before the program starts.
+	DarkBackground bool
+	// Now is the clock (tests freeze it).
+	Now func() time.Time
+	// Log receives a line per event; nil discards. Never the terminal.
+	Log *log.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.PageSize <= 0 {
+		o.PageSize = 20
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Log == nil {
+		o.Log = log.New(io.Discard, "", 0)
+	}
+	if o.ReadOnlyReason == "" {
+		o.ReadOnlyReason = "read-only mode"
+	}
+	if o.CredentialsHint == "" {
+		o.CredentialsHint = "the token or OAuth settings of this profile"
+	}
+	return o
+}

@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+func TestMain(m *testing.M) {
+	// Plain text: assertions and golden files see exactly what a NO_COLOR user sees.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+var frozen = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// newTestModel builds a model on a fake store, sized and fully loaded.
+func newTestModel(t *testing.T, s *fakeStore, o Options) *Model {
+	t.Helper()
+	o.Store = s
+	if o.Host == "" {
+		o.Host = "shop.example.com"
+	}
+	o.Now = func() time.Time { return frozen }
+	m := New(o)
+	t.Cleanup(m.Close)
+	run(t, m, m.Init())
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	return m
+}
+
+// run executes cmd synchronously, feeding every message back into the model,
+// until no command is left. Spinner ticks are dropped (they only animate).
+func run(t *testing.T, m *Model, cmd tea.Cmd) {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			t.Fatal("command loop did not settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case spinner.TickMsg, tea.QuitMsg, nil:
+		default:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// send delivers msg and runs whatever it asks for.
+func send(t *testing.T, m *Model, msg tea.Msg) {
+	t.Helper()
+	_, cmd := m.Update(msg)
+	run(t, m, cmd)
+}
+
+// press types keys one by one ("enter", "esc", "D", "ctrl+c"...).
+func press(t *testing.T, m *Model, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		send(t, m, keyMsg(k))
+	}
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "delete":
+		return tea.KeyMsg{Type: tea.KeyDelete}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "space", " ":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "ctrl+d":
+		return tea.KeyMsg{Type: tea.KeyCtrlD}
+	case "ctrl+k":
+		return tea.KeyMsg{Type: tea.KeyCtrlK}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+func selectedID(t *testing.T, m *Model) int64 {
+	t.Helper()
+	c, ok := m.table.Selected()
+	if !ok {
+		t.Fatal("no row selected")
+	}
+	return c.ID
+}
+
+func winSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
