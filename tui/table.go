@@ -135,14 +135,15 @@ func (t *customerTable) RowsBelowView() int {
 type column struct {
 	title    string
 	min, max int // widths in cells; max 0 = flexible
+	weight   int // share of the spare width among flexible columns
 	cell     func(c *apiclient.Customer) string
 }
 
 var allColumns = []column{
-	{title: "ID", min: 6, max: 10, cell: func(c *apiclient.Customer) string { return strconv.FormatInt(c.ID, 10) }},
-	{title: "Name", min: 10, cell: func(c *apiclient.Customer) string { return c.FullName() }},
-	{title: "Email", min: 14, cell: func(c *apiclient.Customer) string { return c.Email }},
-	{title: "Status", min: 8, max: 12, cell: func(c *apiclient.Customer) string { return c.Status }},
+	{title: "ID", min: 6, max: 8, cell: func(c *apiclient.Customer) string { return strconv.FormatInt(c.ID, 10) }},
+	{title: "Name", min: 10, weight: 2, cell: func(c *apiclient.Customer) string { return c.FullName() }},
+	{title: "Email", min: 14, weight: 3, cell: func(c *apiclient.Customer) string { return c.Email }},
+	{title: "Status", min: 8, max: 11, cell: func(c *apiclient.Customer) string { return c.Status }},
 	{title: "Created", min: 10, max: 10, cell: func(c *apiclient.Customer) string {
 		if c.CreatedAt.IsZero() {
 			return "-"
@@ -193,19 +194,22 @@ func layout(width int) ([]column, []int) {
 			spare -= g
 		}
 	}
-	var flex []int
-	for i, c := range cols {
-		if c.max == 0 {
-			flex = append(flex, i)
-		}
+	total := 0
+	for _, c := range cols {
+		total += c.weight
 	}
-	for k, i := range flex {
-		if spare <= 0 {
-			break
+	if rest := spare; rest > 0 && total > 0 {
+		for i, c := range cols {
+			share := rest * c.weight / total
+			widths[i] += share
+			spare -= share
 		}
-		share := spare / (len(flex) - k)
-		widths[i] += share
-		spare -= share
+		for i, c := range cols { // rounding leftovers go to the first flexible column
+			if c.weight > 0 {
+				widths[i] += spare
+				break
+			}
+		}
 	}
 	return cols, widths
 }
