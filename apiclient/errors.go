@@ -1,0 +1,368 @@
+package apiclient
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrNotSuccess matches (errors.Is) an answer that came with a 2xx status but said
+// {"isSuccess": false} (the API's way of answering a URL it cannot route) or
+// {"status": "error"}. Such an answer is an *Error with Code CodeNotSuccess.
+var ErrNotSuccess = errors.New("apiclient: server answered isSuccess: false")
+
+// Codes the client sets itself in Error.Code.
+const (
+	CodeNotSuccess      = "isSuccess=false"  // 2xx answer with isSuccess:false / status:error
+	CodeInvalidResponse = "invalid_response" // 2xx answer the client cannot understand
+)
+
+// FieldError is one entry of an error body's "errors" (or "details") list.
+type FieldError struct {
+	Field   string
+	Code    string
+	Message string
+}
+
+// Error is an API answer that is not a success.
+type Error struct {
+	StatusCode int
+	Method     string
+	Path       string // relative to the base URL, e.g. "/admin/customers/12"
+	// Message is the server's message (from any envelope), else http.StatusText.
+	Message string
+	// Code is the server's error code, e.g. "validation_failed", or one of the Code* constants.
+	Code       string
+	Fields     []FieldError
+	RequestID  string
+	RetryAfter time.Duration // from Retry-After (seconds or HTTP date); 0 when absent
+	// Body is the raw body cut to 2 KB (debugging); empty for the token endpoint.
+	Body string
+}
+
+// Error reads e.g. "DELETE /admin/customers/12: 404 Not Found: Customer already in trash".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	b.WriteString(": ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if st := http.StatusText(e.StatusCode); st != "" {
+		b.WriteByte(' ')
+		b.WriteString(st)
+	}
+	msg := e.Message
+	if msg != "" && msg != http.StatusText(e.StatusCode) {
+		b.WriteString(": ")
+		b.WriteString(msg)
+	}
+	if e.Code != "" && e.Code != msg {
+		b.WriteString(" (")
+		b.WriteString(e.Code)
+		b.WriteByte(')')
+	}
+	for i, f := range e.Fields {
+		if i == 3 {
+			b.WriteString("; ...")
+			break
+		}
+		if f.Message == msg && f.Field == "" {
+			continue
+		}
+		b.WriteString("; ")
+		if f.Field != "" {
+			b.WriteString(f.Field)
+			b.WriteString(": ")
+		}
+		switch {
+		case f.Message != "":
+			b.WriteString(f.Message)
+		default:
+			b.WriteString(f.Code)
+		}
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotSuccess) true for isSuccess:false answers.
+func (e *Error) Is(target error) bool {
+	return target == ErrNotSuccess && e.Code == CodeNotSuccess
+}
+
+// StatusCode is the HTTP status of an *Error in err's chain, 0 otherwise.
+func StatusCode(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports a 404 (unknown id, or [B] "Customer already in trash").
+func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsUnauthorized reports a 401 (bad or expired token, or bad OAuth credentials).
+func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
+
+// IsForbidden reports a 403.
+func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
+
+// IsRateLimited reports a 429; see Error.RetryAfter.
+func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
+
+// IsTransient reports answers worth trying again later for reads: 429, 5xx.
+// (Network errors are not *Error; callers decide on those.)
+func IsTransient(err error) bool {
+	s := StatusCode(err)
+	return s == http.StatusTooManyRequests || s >= 500
+}
+
+// newError builds an *Error from a non-success answer, reading any known envelope.
+func newError(method, path string, r *response) *Error {
+	e := &Error{
+		StatusCode: r.status,
+		Method:     method,
+		Path:       path,
+		Body:       cut(string(r.body), errBodyLimit),
+		RequestID:  requestIDHeader(r.header),
+		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), time.Now()),
+	}
+	readEnvelope(e, r.body)
+	if r.status >= 300 && r.status < 400 {
+		if loc := r.header.Get("Location"); loc != "" && e.Message == "" {
+			e.Message = "redirected to " + cut(loc, 200) + " (check the site URL)"
+		}
+	}
+	if e.Message == "" {
+		for _, f := range e.Fields {
+			if f.Message != "" {
+				e.Message = f.Message
+				break
+			}
+		}
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(r.status)
+	}
+	return e
+}
+
+// readEnvelope fills Message, Code, Fields and RequestID from a JSON error body:
+//
+//	[B]     {"status":"error","code":400,"message":..,"error":"validation_failed","errors":[{field,code,message}]}
+//	[A]     {"errors":[{"message":..}],"status":..,"message":..,"error":..}
+//	other   {"error":{"code":..,"message":..,"details":[..],"request_id":..}}
+//	routing {"isSuccess":false,"message":..}
+func readEnvelope(e *Error, body []byte) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return
+	}
+	if v, ok := m["isSuccess"]; ok && isFalse(v) {
+		e.Code = CodeNotSuccess
+	}
+	e.Message = cut(flexString(m["message"]), 500)
+	if e.Message == "" {
+		e.Message = cut(flexString(m["error_description"]), 500)
+	}
+	if raw, ok := m["error"]; ok {
+		if obj, ok := asObject(raw); ok {
+			if e.Code == "" {
+				e.Code = flexString(obj["code"])
+			}
+			if msg := flexString(obj["message"]); msg != "" && e.Message == "" {
+				e.Message = cut(msg, 500)
+			}
+			if id := flexString(obj["request_id"]); id != "" {
+				e.RequestID = id
+			}
+			e.Fields = append(e.Fields, fieldErrors(obj["details"])...)
+			e.Fields = append(e.Fields, fieldErrors(obj["errors"])...)
+		} else if s := flexString(raw); s != "" {
+			// A code ("validation_failed") or, in some modules, a sentence.
+			switch {
+			case strings.ContainsAny(s, " \t") && e.Message == "":
+				e.Message = cut(s, 500)
+			case !strings.ContainsAny(s, " \t") && e.Code == "":
+				e.Code = s
+			}
+		}
+	}
+	if e.Code == "" {
+		// "code" is the HTTP status in [B]; only a textual code is worth keeping.
+		if s := flexString(m["code"]); s != "" {
+			if _, err := strconv.Atoi(s); err != nil {
+				e.Code = s
+			}
+		}
+	}
+	if id := flexString(m["request_id"]); id != "" && e.RequestID == "" {
+		e.RequestID = id
+	}
+	e.Fields = append(e.Fields, fieldErrors(m["errors"])...)
+}
+
+// fieldErrors reads a list of {field,code,message} objects or strings, or a map
+// field → message(s).
+func fieldErrors(raw json.RawMessage) []FieldError {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil
+	}
+	var out []FieldError
+	switch raw[0] {
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return nil
+		}
+		for _, it := range items {
+			if obj, ok := asObject(it); ok {
+				f := FieldError{
+					Field:   flexString(obj["field"]),
+					Code:    flexString(obj["code"]),
+					Message: cut(flexString(obj["message"]), 500),
+				}
+				if f.Field == "" {
+					f.Field = flexString(obj["param"])
+				}
+				if f != (FieldError{}) {
+					out = append(out, f)
+				}
+			} else if s := flexString(it); s != "" {
+				out = append(out, FieldError{Message: cut(s, 500)})
+			}
+		}
+	case '{':
+		obj, _ := asObject(raw)
+		for k, v := range obj {
+			if s := flexString(v); s != "" {
+				out = append(out, FieldError{Field: k, Message: cut(s, 500)})
+				continue
+			}
+			var list []string
+			if json.Unmarshal(v, &list) == nil && len(list) > 0 {
+				out = append(out, FieldError{Field: k, Message: cut(strings.Join(list, "; "), 500)})
+			}
+		}
+		sortFields(out)
+	case '"':
+		if s := flexString(raw); s != "" {
+			out = append(out, FieldError{Message: cut(s, 500)})
+		}
+	}
+	return out
+}
+
+func sortFields(f []FieldError) {
+	for i := 1; i < len(f); i++ {
+		for j := i; j > 0 && f[j].Field < f[j-1].Field; j-- {
+			f[j], f[j-1] = f[j-1], f[j]
+		}
+	}
+}
+
+// notSuccessBody reports whether a 2xx body says it is an error: {"isSuccess": false}
+// or {"status": "error"|"fail"|"failed"}.
+func notSuccessBody(body []byte) bool {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || body[0] != '{' {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return false
+	}
+	if v, ok := m["isSuccess"]; ok && isFalse(v) {
+		return true
+	}
+	if v, ok := m["success"]; ok && isFalse(v) {
+		return true
+	}
+	switch strings.ToLower(flexString(m["status"])) {
+	case "error", "fail", "failed", "failure":
+		return true
+	}
+	return false
+}
+
+// notSuccessError turns a 2xx error-saying body into an *Error matching ErrNotSuccess.
+func notSuccessError(method, path string, r *response) *Error {
+	e := newError(method, path, r)
+	e.Code = CodeNotSuccess
+	if e.Message == http.StatusText(r.status) {
+		e.Message = "server answered isSuccess: false"
+	}
+	return e
+}
+
+// invalidResponse is a 2xx answer the client cannot use.
+func invalidResponse(method, path string, r *response, why string) *Error {
+	return &Error{
+		StatusCode: r.status,
+		Method:     method,
+		Path:       path,
+		Message:    "unexpected answer: " + why,
+		Code:       CodeInvalidResponse,
+		RequestID:  requestIDHeader(r.header),
+		Body:       cut(string(r.body), errBodyLimit),
+	}
+}
+
+func isFalse(raw json.RawMessage) bool {
+	b, ok := flexBool(raw)
+	return ok && !b
+}
+
+func requestIDHeader(h http.Header) string {
+	for _, k := range []string{"X-Request-Id", "X-Request-ID", "Request-Id", "X-Correlation-Id"} {
+		if v := h.Get(k); v != "" {
+			return cut(v, 200)
+		}
+	}
+	return ""
+}
+
+// parseRetryAfter reads delta-seconds or an HTTP date; 0 when absent or invalid.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > 86400*7 {
+			n = 86400 * 7
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d.Round(time.Second)
+		}
+	}
+	return 0
+}
+
+// cut shortens s to at most n bytes without splitting a UTF-8 sequence.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && i < len(s) && s[i]&0xC0 == 0x80 {
+		i--
+	}
+	return s[:i] + "…"
+}

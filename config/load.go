@@ -1,0 +1,267 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment variable and flag names by setting (file key). A setting
+// missing from a map cannot be set in that layer.
+var (
+	envNames = map[string]string{
+		"site": "WCADMIN_SITE", "token": "WCADMIN_TOKEN",
+		"client_id": "WCADMIN_CLIENT_ID", "client_secret": "WCADMIN_CLIENT_SECRET",
+		"username": "WCADMIN_USERNAME", "password": "WCADMIN_PASSWORD",
+		"redirect_uri": "WCADMIN_REDIRECT_URI", "read_only": "WCADMIN_READ_ONLY",
+		"timeout": "WCADMIN_TIMEOUT",
+	}
+	flagNames = map[string]string{
+		"site": "site", "read_only": "read-only",
+		"allow_insecure_http": "allow-insecure-http", "timeout": "timeout",
+	}
+)
+
+// flagKeys are the valid keys of Flags.Set.
+var flagKeys = []string{"site", "profile", "config", "read-only", "allow-insecure-http", "timeout"}
+
+// loader holds the state of one Load call.
+type loader struct {
+	flags  Flags
+	getenv func(string) string
+	path   string // file read, or that would have been read; for messages
+	file   *fileConfig
+	s      Settings
+}
+
+func (l *loader) load() error {
+	for k := range l.flags.Set {
+		if !slices.Contains(flagKeys, k) { // a wiring bug, caught early
+			return fmt.Errorf("config: unknown key %q in Flags.Set; valid keys: %s", k, strings.Join(flagKeys, ", "))
+		}
+	}
+	l.s = Settings{
+		TokenHeader: HeaderBearer,
+		Timeout:     DefaultTimeout,
+		Sources:     map[string]string{},
+	}
+	if err := l.readFile(); err != nil {
+		return err
+	}
+	if err := l.pickProfile(); err != nil {
+		return err
+	}
+	if l.s.Profile != "" {
+		l.applyProfile(l.file.Profiles[l.s.Profile])
+	}
+	if err := l.applyEnv(); err != nil {
+		return err
+	}
+	l.applyFlags()
+	return l.validate()
+}
+
+func (l *loader) readFile() error {
+	path, src := "", ""
+	switch {
+	case l.flags.Set["config"] && l.flags.Config != "":
+		path, src = l.flags.Config, "flag --config"
+	case l.getenv("WCADMIN_CONFIG") != "":
+		path, src = l.getenv("WCADMIN_CONFIG"), "env WCADMIN_CONFIG"
+	default:
+		path = DefaultPath(l.getenv)
+	}
+	l.path = expandHome(path, l.getenv)
+	if l.path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(l.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && src == "":
+		return nil // the default file is optional
+	case errors.Is(err, fs.ErrNotExist):
+		return &Error{
+			Setting: "config",
+			Msg:     fmt.Sprintf("config file %s (from %s) does not exist", l.path, src),
+			Fix:     "create it, or point --config or WCADMIN_CONFIG at an existing file",
+		}
+	case err != nil:
+		return &Error{Setting: "config", Msg: fmt.Sprintf("cannot read config file: %v", err),
+			Fix: "check that the path is a readable file"}
+	}
+	fc, err := parseFile(l.path, data)
+	if err != nil {
+		return err
+	}
+	l.file = fc
+	l.s.ConfigFile = l.path
+	if src == "" {
+		src = "default path"
+	}
+	l.s.Sources["config"] = src
+	return nil
+}
+
+// pickProfile: --profile > WCADMIN_PROFILE > default_profile > the only
+// profile in the file > none.
+func (l *loader) pickProfile() error {
+	names := l.file.profileNames()
+	var name, src string
+	switch {
+	case l.flags.Set["profile"] && l.flags.Profile != "":
+		name, src = l.flags.Profile, "flag --profile"
+	case l.getenv("WCADMIN_PROFILE") != "":
+		name, src = l.getenv("WCADMIN_PROFILE"), "env WCADMIN_PROFILE"
+	case l.file != nil && l.file.DefaultProfile != nil && *l.file.DefaultProfile != "":
+		name, src = *l.file.DefaultProfile, "default_profile in "+l.path
+	case len(names) == 1:
+		name, src = names[0], "the only profile in "+l.path
+	default:
+		return nil
+	}
+	if l.file != nil {
+		if _, ok := l.file.Profiles[name]; ok {
+			l.s.Profile = name
+			l.s.Sources["profile"] = src
+			return nil
+		}
+	}
+	e := &Error{Setting: "profile", Msg: fmt.Sprintf("unknown profile %q (from %s)", name, src)}
+	switch {
+	case l.file == nil && l.path == "":
+		e.Fix = "no config file was read: pass --config, or unset the profile"
+	case l.file == nil:
+		e.Fix = fmt.Sprintf("no config file exists at %s: create it with a [profiles.%s] table", l.path, name)
+	case len(names) == 0:
+		e.Fix = fmt.Sprintf("%s defines no profiles: add a [profiles.%s] table", l.path, name)
+	default:
+		e.Fix = fmt.Sprintf("profiles in %s: %s", l.path, strings.Join(names, ", "))
+	}
+	return e
+}
+
+func (l *loader) applyProfile(p fileProfile) {
+	src := fmt.Sprintf("profile %s in %s", l.s.Profile, l.path)
+	for key, dst := range l.stringFields() {
+		if v := profileString(p, key); v != nil {
+			l.setString(key, dst, *v, src)
+		}
+	}
+	if p.ReadOnly != nil {
+		l.setReadOnly(*p.ReadOnly, src)
+	}
+	if p.AllowInsecureHTTP != nil {
+		l.s.AllowInsecureHTTP = *p.AllowInsecureHTTP
+		l.s.Sources["allow_insecure_http"] = src
+	}
+	if p.Timeout != nil {
+		l.s.Timeout = p.Timeout.d
+		l.s.Sources["timeout"] = src
+	}
+}
+
+func (l *loader) applyEnv() error {
+	for key, dst := range l.stringFields() {
+		if name := envNames[key]; name != "" {
+			if v := l.getenv(name); v != "" { // empty means unset
+				l.setString(key, dst, v, "env "+name)
+			}
+		}
+	}
+	if v := l.getenv("WCADMIN_READ_ONLY"); v != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return &Error{Setting: "read_only",
+				Msg: fmt.Sprintf("WCADMIN_READ_ONLY=%q is not a boolean", v),
+				Fix: "set it to true or false, or unset it"}
+		}
+		l.setReadOnly(b, "env WCADMIN_READ_ONLY")
+	}
+	// A malformed value is an error even if a flag would override it, so a
+	// typo never lingers unnoticed.
+	if v := l.getenv("WCADMIN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			return &Error{Setting: "timeout",
+				Msg: fmt.Sprintf("WCADMIN_TIMEOUT=%q is not a duration", v),
+				Fix: `use a value such as "15s" or "1m30s", or unset it`}
+		}
+		l.s.Timeout = d
+		l.s.Sources["timeout"] = "env WCADMIN_TIMEOUT"
+	}
+	return nil
+}
+
+func (l *loader) applyFlags() {
+	f := l.flags
+	if f.Set["site"] {
+		l.setString("site", &l.s.Site, f.Site, "flag --site")
+	}
+	if f.Set["read-only"] {
+		l.setReadOnly(f.ReadOnly, "flag --read-only")
+	}
+	if f.Set["allow-insecure-http"] {
+		l.s.AllowInsecureHTTP = f.AllowInsecureHTTP
+		l.s.Sources["allow_insecure_http"] = "flag --allow-insecure-http"
+	}
+	if f.Set["timeout"] {
+		l.s.Timeout = f.Timeout
+		l.s.Sources["timeout"] = "flag --timeout"
+	}
+}
+
+// setReadOnly is called layer by layer, lowest first. Read-only is a safety
+// setting, so unlike the others any layer that turns it on wins: a profile
+// marked read_only = true for production stays read-only even under
+// --read-only=false or WCADMIN_READ_ONLY=false. The source names the
+// highest layer that turned it on, else the highest that mentioned it.
+func (l *loader) setReadOnly(v bool, src string) {
+	if v {
+		l.s.ReadOnly = true
+		l.s.Sources["read_only"] = src
+	} else if !l.s.ReadOnly {
+		l.s.Sources["read_only"] = src
+	}
+}
+
+func (l *loader) setString(key string, dst *string, v, src string) {
+	*dst = v
+	l.s.Sources[key] = src
+}
+
+// stringFields maps the string settings' file keys to their fields.
+func (l *loader) stringFields() map[string]*string {
+	s := &l.s
+	return map[string]*string{
+		"site": &s.Site, "token": &s.Token, "token_header": &s.TokenHeader,
+		"client_id": &s.ClientID, "client_secret": &s.ClientSecret,
+		"username": &s.Username, "password": &s.Password, "redirect_uri": &s.RedirectURI,
+	}
+}
+
+func profileString(p fileProfile, key string) *string {
+	switch key {
+	case "site":
+		return p.Site
+	case "token":
+		return p.Token
+	case "token_header":
+		return p.TokenHeader
+	case "client_id":
+		return p.ClientID
+	case "client_secret":
+		return p.ClientSecret
+	case "username":
+		return p.Username
+	case "password":
+		return p.Password
+	case "redirect_uri":
+		return p.RedirectURI
+	}
+	return nil
+}
