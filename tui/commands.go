@@ -10,36 +10,80 @@ import (
 )
 
 // All I/O happens here, inside tea.Cmds that return typed messages. Each
-// request gets its own timeout under the model's root context, which quitting
-// cancels.
+// request gets its own timeout under a context that quitting cancels.
 
-func (m *Model) fetchPage(gen, offset int) tea.Cmd {
-	ctx, store, opts := m.ctx, m.opts.Store, m.opts
+func (m *Model) fetchPage(gen int, ctx context.Context, offset int) tea.Cmd {
+	store, opts := m.opts.Store, m.opts
+	orderBy, dir := m.table.orderBy()
+	if orderBy == "id" && dir == "asc" {
+		orderBy, dir = "", "" // the server's default order: keep requests plain
+	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
-		p, err := store.ListCustomers(ctx, apiclient.ListOptions{Limit: opts.PageSize, Offset: offset})
-		for i := range p.Customers {
-			sanitizeCustomer(&p.Customers[i])
-		}
+		p, err := store.ListCustomers(ctx, apiclient.ListOptions{
+			Limit: opts.PageSize, Offset: offset, OrderBy: orderBy, Direction: dir})
+		sanitizeAll(p.Customers)
 		return pageMsg{gen: gen, offset: offset, page: p, err: err}
 	}
 }
 
-func (m *Model) deleteCustomer(target apiclient.Customer) tea.Cmd {
+func (m *Model) fetchCount() tea.Cmd {
 	ctx, store, opts := m.ctx, m.opts.Store, m.opts
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+		n, err := store.CountCustomers(ctx)
+		return countMsg{total: n, err: err}
+	}
+}
+
+func (m *Model) lookupEmail(email string) tea.Cmd {
+	ctx, store, opts := m.ctx, m.opts.Store, m.opts
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+		p, err := store.ListCustomers(ctx, apiclient.ListOptions{Limit: opts.PageSize, Email: email})
+		sanitizeAll(p.Customers)
+		return lookupMsg{email: email, customers: p.Customers, err: err}
+	}
+}
+
+func (m *Model) fetchDetail(id int64) tea.Cmd {
+	ctx, store, opts := m.ctx, m.opts.Store, m.opts
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+		c, err := store.GetCustomer(ctx, id)
+		sanitizeCustomer(&c) // Raw is kept for the detail view and cleaned when shown
+		return detailMsg{id: id, customer: c, err: err}
+	}
+}
+
+func (m *Model) deleteCustomer(batch int, ctx context.Context, target apiclient.Customer) tea.Cmd {
+	store, opts := m.opts.Store, m.opts
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 		start := opts.Now()
 		err := store.DeleteCustomer(ctx, target.ID)
-		return deleteDoneMsg{target: target, err: err, duration: opts.Now().Sub(start)}
+		return deleteDoneMsg{batch: batch, target: target, err: err, duration: opts.Now().Sub(start)}
 	}
 }
 
-// Display limits for untrusted fields: long enough for any real value, short
+// Display limit for untrusted fields: long enough for any real value, short
 // enough that a hostile one cannot flood the screen or the memory.
 const maxFieldCells = 200
+
+// sanitizeAll cleans list rows and drops their raw JSON: the table never
+// shows it, and 100,000 copies would dominate the memory. The detail view
+// fetches the record afresh.
+func sanitizeAll(cs []apiclient.Customer) {
+	for i := range cs {
+		sanitizeCustomer(&cs[i])
+		cs[i].Raw = nil
+	}
+}
 
 // sanitizeCustomer makes every displayed field terminal-safe before the record
 // enters the model.

@@ -17,6 +17,7 @@ type Store interface {
 	ListCustomers(ctx context.Context, o apiclient.ListOptions) (apiclient.Page, error)
 	GetCustomer(ctx context.Context, id int64) (apiclient.Customer, error)
 	DeleteCustomer(ctx context.Context, id int64) error
+	CountCustomers(ctx context.Context) (int, error)
 }
 
 // Options configure the console. Zero values get sensible defaults.
@@ -45,9 +46,16 @@ type Options struct {
 	Now func() time.Time
 	// Log receives a line per event; nil discards. Never the terminal.
 	Log *log.Logger
+	// Concurrency bounds the requests of one load-all or bulk deletion.
+	Concurrency int
+	// Clipboard receives OSC 52 sequences (the terminal); nil disables copying.
+	Clipboard io.Writer
 }
 
 func (o Options) withDefaults() Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
 	if o.PageSize <= 0 {
 		o.PageSize = 20
 	}

@@ -7,15 +7,30 @@ import (
 	"github.com/wcadmin/wcadmin/apiclient"
 )
 
-// openConfirm opens the modal for the selected customer, capturing it.
-func (m *Model) openConfirm() tea.Cmd {
+// openDelete opens the bulk modal when customers are marked, else the single
+// modal for the selected customer.
+func (m *Model) openDelete() tea.Cmd {
 	if m.opts.ReadOnly {
 		m.setStatus(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
 		return nil
 	}
+	if len(m.table.marks) > 0 {
+		return m.openBulkConfirm()
+	}
 	c, ok := m.table.Selected()
 	if !ok {
 		m.setStatus(statusInfo, "No customer selected")
+		return nil
+	}
+	m.prevMode = modeBrowse
+	return m.openSingleDelete(c)
+}
+
+// openSingleDelete opens the modal for c, capturing it: whatever happens to
+// the table meanwhile, the DELETE goes to exactly this id.
+func (m *Model) openSingleDelete(c apiclient.Customer) tea.Cmd {
+	if m.opts.ReadOnly {
+		m.setStatus(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
 		return nil
 	}
 	m.confirm.open(c)
@@ -36,7 +51,7 @@ func (m *Model) updateConfirm(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Choose) && m.confirm.focusDelete:
 		return m.startDelete()
 	}
-	m.mode = modeBrowse
+	m.mode = m.prevMode
 	m.setStatus(statusInfo, "Cancelled: customer #%d was not deleted", m.confirm.target.ID)
 	return nil
 }
@@ -45,7 +60,7 @@ func (m *Model) startDelete() tea.Cmd {
 	m.mode = modeDeleting
 	t := m.confirm.target
 	m.opts.Log.Printf("delete: sending DELETE for customer #%d (%s)", t.ID, t.Email)
-	return m.deleteCustomer(t)
+	return m.deleteCustomer(0, m.ctx, t)
 }
 
 func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
@@ -65,6 +80,7 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		m.setStatus(statusInfo, "Customer #%d was already deleted", t.ID)
 	default:
 		// Nothing changes: the row stays, the cursor stays.
+		m.mode = m.prevMode
 		m.setStatus(statusErr, "%s", m.explainDelete(t, msg.err))
 		return nil
 	}

@@ -114,3 +114,39 @@ func selectedID(t *testing.T, m *Model) int64 {
 }
 
 func winSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// runConcurrent is run with the Bubble Tea loop's concurrency: every command
+// runs in its own goroutine and messages go back into the model one at a
+// time, so bounded-concurrency code really overlaps its requests.
+func runConcurrent(tb testing.TB, m *Model, cmd tea.Cmd) {
+	tb.Helper()
+	msgs := make(chan tea.Msg, 64)
+	pending := 0
+	exec := func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		pending++
+		go func() { msgs <- c() }()
+	}
+	exec(cmd)
+	deadline := time.After(60 * time.Second)
+	for pending > 0 {
+		select {
+		case msg := <-msgs:
+			pending--
+			switch msg := msg.(type) {
+			case tea.BatchMsg:
+				for _, c := range msg {
+					exec(c)
+				}
+			case spinner.TickMsg, tea.QuitMsg, nil:
+			default:
+				_, next := m.Update(msg)
+				exec(next)
+			}
+		case <-deadline:
+			tb.Fatal("commands did not settle within 60s")
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,12 @@ type fakeStore struct {
 	lists     int
 	deleteErr error
 	listErr   error
+
+	onList       func(apiclient.ListOptions) // called on every list request (outside the lock)
+	afterList    func()
+	shortEvery   int                         // every n-th page answers half a page (a quirk the API allows)
+	deleteErrFor map[int64]error             // per-customer DELETE failures
+	deleteHook   func(id int64) error        // runs before every DELETE; an error is returned as is
 }
 
 func newFakeStore(n int) *fakeStore {
@@ -38,14 +45,34 @@ func newFakeStore(n int) *fakeStore {
 }
 
 func (s *fakeStore) ListCustomers(ctx context.Context, o apiclient.ListOptions) (apiclient.Page, error) {
+	if s.onList != nil {
+		s.onList(o)
+	}
+	if s.afterList != nil {
+		defer s.afterList()
+		time.Sleep(time.Millisecond) // let concurrent requests overlap
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.lists++
 	if s.listErr != nil {
 		return apiclient.Page{}, s.listErr
 	}
+	if o.Email != "" {
+		var found []apiclient.Customer
+		for _, c := range s.customers {
+			if strings.EqualFold(c.Email, o.Email) {
+				found = append(found, c)
+			}
+		}
+		return apiclient.Page{Customers: found, Total: len(found), NextOffset: len(found)}, nil
+	}
+	limit := o.Limit
+	if s.shortEvery > 0 && (o.Offset/max(o.Limit, 1))%s.shortEvery == s.shortEvery-1 {
+		limit = max(o.Limit/2, 1)
+	}
 	lo := min(o.Offset, len(s.customers))
-	hi := min(lo+o.Limit, len(s.customers))
+	hi := min(lo+limit, len(s.customers))
 	page := append([]apiclient.Customer(nil), s.customers[lo:hi]...)
 	return apiclient.Page{Customers: page, Offset: lo, Total: len(s.customers),
 		HasMore: hi < len(s.customers), NextOffset: hi}, nil
@@ -63,11 +90,19 @@ func (s *fakeStore) GetCustomer(ctx context.Context, id int64) (apiclient.Custom
 }
 
 func (s *fakeStore) DeleteCustomer(ctx context.Context, id int64) error {
+	if s.deleteHook != nil {
+		if err := s.deleteHook(id); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.deletes = append(s.deletes, id)
 	if s.deleteErr != nil {
 		return s.deleteErr
+	}
+	if err := s.deleteErrFor[id]; err != nil {
+		return err
 	}
 	for i, c := range s.customers {
 		if c.ID == id {
@@ -88,4 +123,10 @@ func (s *fakeStore) listCalls() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.lists
+}
+
+func (s *fakeStore) CountCustomers(ctx context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.customers), nil
 }

@@ -15,9 +15,39 @@ type pageMsg struct {
 	err    error
 }
 
-// deleteDoneMsg is the outcome of one DELETE.
+// countMsg answers GET /admin/customers/count.
+type countMsg struct {
+	total int
+	err   error
+}
+
+// lookupMsg answers the exact-email search the filter sends to the server.
+type lookupMsg struct {
+	email     string
+	customers []apiclient.Customer
+	err       error
+}
+
+// detailMsg answers GET /admin/customers/{id} for the detail view.
+type detailMsg struct {
+	id       int64
+	customer apiclient.Customer
+	err      error
+}
+
+// deleteDoneMsg is the outcome of one DELETE; batch is 0 for a single delete.
 type deleteDoneMsg struct {
+	batch    int
 	target   apiclient.Customer
 	err      error
 	duration time.Duration
+}
+
+// resumeMsg ends a pause a 429 imposed on a bulk deletion.
+type resumeMsg struct{ batch int }
+
+// clipboardMsg reports an OSC 52 copy.
+type clipboardMsg struct {
+	what string
+	err  error
 }

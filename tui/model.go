@@ -4,32 +4,42 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/wcadmin/wcadmin/apiclient"
 )
 
 // mode is what the keyboard talks to. Exactly one is active; keys go to it
-// first and never leak to the table while a modal is open.
+// first and never leak to the table while a modal or an input is open.
 type mode int
 
 const (
-	modeBrowse   mode = iota
-	modeConfirm       // the delete modal is open
-	modeDeleting      // a DELETE is in flight
-	modeHelp          // the full key list
+	modeBrowse      mode = iota
+	modeFilter           // typing in the / filter
+	modeLoadAll          // G: every remaining page loads behind a progress bar
+	modeDetail           // one customer, fetched afresh
+	modeConfirm          // the single delete modal
+	modeDeleting         // a single DELETE is in flight
+	modeBulkConfirm      // the bulk modal: type the count
+	modeBulkRun          // a bulk deletion runs
+	modeBulkStop         // asked whether to stop the bulk deletion
+	modeSummary          // the bulk deletion's result
+	modeHelp             // the full key list
 )
 
 func (m mode) String() string {
-	return [...]string{"browse", "confirm", "deleting", "help"}[m]
+	return [...]string{"browse", "filter", "load-all", "detail", "confirm", "deleting",
+		"bulk-confirm", "bulk-run", "bulk-stop", "summary", "help"}[m]
 }
 
 // Minimum usable terminal.
 const minWidth, minHeight = 40, 10
 
-// statusKind decides how the status line is styled (and worded: errors say so).
+// statusKind decides how the status line is styled (and marked: ✓ ✗).
 type statusKind int
 
 const (
@@ -44,29 +54,32 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mode    mode
-	keys    keyMap
-	st      styles
-	table   customerTable
-	confirm confirmModel
-	help    help.Model
-	spinner spinner.Model
+	mode     mode
+	prevMode mode // where help and the delete modal return to
+	keys     keyMap
+	st       styles
+	table    customerTable
+	confirm  confirmModel
+	help     help.Model
+	spinner  spinner.Model
+	progress progress.Model
+	filter   textinput.Model
+	countInput textinput.Model // the bulk modal's typed count
+	detail   detailView
+	bulk     *bulkRun
 
 	width, height int
 
-	// Loading state. gen increases with every new load so stale answers are
-	// dropped. pending collects a refresh until it is complete, so the table
-	// never flickers through a half-loaded list.
+	// The list. gen increases with every load so stale answers are dropped.
 	gen        int
-	loading    bool
-	replacing  bool // the load in flight rebuilds the list from offset 0
-	refreshing bool // ...because the operator (or a deletion) asked for it
-	pending    []apiclient.Customer
-	target     int // rows a refresh should re-load before swapping
+	ld         *load
+	refreshing bool
 	nextOffset int
 	hasMore    bool
 	total      int // -1 unknown
+	countAsked bool
 	loadErr    error
+	lookedUp   map[string]bool // emails already asked of the server
 
 	status     string
 	statusKind statusKind
@@ -76,20 +89,31 @@ type Model struct {
 func New(opts Options) *Model {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
-	st := newStyles(newTheme(opts.DarkBackground))
 	m := &Model{
-		opts:    opts,
-		ctx:     ctx,
-		cancel:  cancel,
-		keys:    newKeyMap(opts.ReadOnly),
-		st:      st,
-		help:    help.New(),
-		spinner: spinner.New(spinner.WithSpinner(spinner.Line)),
-		total:   -1,
+		opts:     opts,
+		ctx:      ctx,
+		cancel:   cancel,
+		keys:     newKeyMap(opts.ReadOnly),
+		st:       newStyles(newTheme(opts.DarkBackground)),
+		help:     help.New(),
+		spinner:  spinner.New(spinner.WithSpinner(spinner.Line)),
+		progress: progress.New(progress.WithoutPercentage(), progress.WithSolidFill(string(newTheme(opts.DarkBackground).accent))),
+		total:    -1,
+		lookedUp: map[string]bool{},
 	}
 	m.table = newCustomerTable(&m.st)
 	m.confirm = newConfirm(&m.st, opts.Host)
 	m.help.ShortSeparator = "  "
+	m.filter = textinput.New()
+	m.filter.Prompt = "/"
+	m.filter.CharLimit = 200
+	m.detail = detailView{vp: viewport.New(0, 0)}
+	m.countInput = textinput.New()
+	m.countInput.Prompt = "> "
+	m.countInput.CharLimit = 7
+	// A steady cursor: no blink timer redrawing the screen over slow SSH links.
+	m.filter.Cursor.SetMode(cursor.CursorStatic)
+	m.countInput.Cursor.SetMode(cursor.CursorStatic)
 	return m
 }
 
@@ -115,10 +139,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, m.maybeLoadMore()
 	case tea.KeyMsg:
-		// ctrl+c always quits, whatever the mode: the operator must never be trapped.
-		if msg.String() == "ctrl+c" {
-			return m, m.quit()
-		}
 		return m, m.handleKey(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
@@ -126,8 +146,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case pageMsg:
 		return m, m.handlePage(msg)
+	case countMsg:
+		return m, m.handleCount(msg)
+	case lookupMsg:
+		return m, m.handleLookup(msg)
+	case detailMsg:
+		return m, m.handleDetail(msg)
 	case deleteDoneMsg:
+		if msg.batch != 0 {
+			return m, m.handleBulkDone(msg)
+		}
 		return m, m.handleDeleteDone(msg)
+	case resumeMsg:
+		return m, m.handleResume(msg)
+	case clipboardMsg:
+		m.handleClipboard(msg)
 	}
 	return m, nil
 }
@@ -138,11 +171,34 @@ func (m *Model) quit() tea.Cmd {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		// ctrl+c quits from anywhere, except that a running bulk deletion
+		// first asks whether to stop: quitting would cut requests mid-flight.
+		if m.mode == modeBulkRun {
+			m.mode = modeBulkStop
+			return nil
+		}
+		return m.quit()
+	}
 	switch m.mode {
+	case modeFilter:
+		return m.updateFilter(msg)
+	case modeLoadAll:
+		return m.updateLoadAll(msg)
+	case modeDetail:
+		return m.updateDetail(msg)
 	case modeConfirm:
 		return m.updateConfirm(msg)
 	case modeDeleting:
 		return nil // one DELETE at a time; the modal shows progress
+	case modeBulkConfirm:
+		return m.updateBulkConfirm(msg)
+	case modeBulkRun:
+		return m.updateBulkRun(msg)
+	case modeBulkStop:
+		return m.updateBulkStop(msg)
+	case modeSummary:
+		return m.updateSummary(msg)
 	case modeHelp:
 		return m.updateHelp(msg)
 	default:
@@ -150,10 +206,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 }
 
-// chrome is the fixed lines around the table: header, column titles, status, help.
+// Fixed lines around the table: header, status and help (plus the column
+// titles inside the table).
 const chromeLines = 4
 
 func (m *Model) resize() {
 	m.table.SetSize(m.width, m.height-chromeLines)
 	m.help.Width = m.width
+	m.progress.Width = max(min(m.width-20, 60), 10)
+	m.filter.Width = max(m.width-30, 10)
+	m.detail.resize(m.width, m.height-3)
 }

@@ -5,67 +5,151 @@ import (
 	"strings"
 
 	"github.com/wcadmin/wcadmin/apiclient"
-	"github.com/wcadmin/wcadmin/termtext"
 )
 
-// customerTable is a list of customers keyed by id. The cursor is an index for
-// speed but is always re-resolved by id when the rows change, so a refresh or a
-// deletion never moves it onto a different customer silently.
+// customerTable holds the loaded customers keyed by id, the filtered and
+// sorted view of them, the marks and the cursor. The cursor is an index into
+// the view for speed, but it is re-resolved by id whenever rows change, so a
+// refresh, a filter or a deletion never moves it onto another customer
+// silently. Rendering touches only the visible rows.
 type customerTable struct {
-	rows   []apiclient.Customer
-	pos    map[int64]int // id → index in rows
-	cursor int
-	offset int // first visible row
+	all  []apiclient.Customer
+	hay  []string      // per row of all: lower-case "id name email company", for the filter
+	pos  map[int64]int // id → index in all
+	view []int32       // indexes into all that pass the filter, in display order
+
+	query string
+	// marks capture the customer when it is marked: bulk deletion acts on
+	// exactly these records, whatever the table shows later.
+	marks map[int64]apiclient.Customer
+
+	sortCol  int // index into allColumns; 0 (ID)
+	sortDesc bool
+
+	cursor int // index into view
+	offset int // first visible view row
 	height int // visible data rows
 	width  int
 	st     *styles
 }
 
 func newCustomerTable(st *styles) customerTable {
-	return customerTable{pos: map[int64]int{}, st: st}
+	return customerTable{pos: map[int64]int{}, marks: map[int64]apiclient.Customer{}, st: st}
 }
 
-func (t *customerTable) Len() int { return len(t.rows) }
+// Len is the number of loaded customers; Visible the number the filter shows.
+func (t *customerTable) Len() int     { return len(t.all) }
+func (t *customerTable) Visible() int { return len(t.view) }
 
 // Selected is the customer under the cursor.
 func (t *customerTable) Selected() (apiclient.Customer, bool) {
-	if t.cursor < 0 || t.cursor >= len(t.rows) {
+	if t.cursor < 0 || t.cursor >= len(t.view) {
 		return apiclient.Customer{}, false
 	}
-	return t.rows[t.cursor], true
+	return t.all[t.view[t.cursor]], true
 }
 
-func (t *customerTable) reindex() {
+func haystack(c *apiclient.Customer) string {
+	return strings.ToLower(strconv.FormatInt(c.ID, 10) + " " + c.FullName() + " " + c.Email + " " + c.CompanyName)
+}
+
+// rebuild recomputes the index, the haystacks and the view after all changed,
+// keeping the cursor on keep when it is still visible.
+func (t *customerTable) rebuild(keep int64, hadKeep bool) {
 	clear(t.pos)
-	for i, c := range t.rows {
-		t.pos[c.ID] = i
+	t.hay = t.hay[:0]
+	for i := range t.all {
+		t.pos[t.all[i].ID] = i
+		t.hay = append(t.hay, haystack(&t.all[i]))
 	}
+	t.refilter(keep, hadKeep, false)
 }
 
-// SetRows replaces the rows, keeping the cursor on the customer it was on when
-// that customer is still present, else at the same position.
-func (t *customerTable) SetRows(rows []apiclient.Customer) {
-	cur, had := t.Selected()
-	t.rows = rows
-	t.reindex()
-	if had {
-		if i, ok := t.pos[cur.ID]; ok {
-			t.cursor = i
+// refilter recomputes the view from the query. narrow means the query only
+// grew, so the current view can be searched instead of every row.
+func (t *customerTable) refilter(keep int64, hadKeep, narrow bool) {
+	q := strings.ToLower(t.query)
+	var next []int32
+	switch {
+	case q == "":
+		next = make([]int32, len(t.all))
+		for i := range next {
+			next[i] = int32(i)
 		}
+	case narrow:
+		next = t.view[:0]
+		for _, i := range t.view {
+			if strings.Contains(t.hay[i], q) {
+				next = append(next, i)
+			}
+		}
+	default:
+		next = make([]int32, 0, len(t.view))
+		for i, h := range t.hay {
+			if strings.Contains(h, q) {
+				next = append(next, int32(i))
+			}
+		}
+	}
+	oldCursor := t.cursor
+	t.view = next
+	t.cursor = oldCursor
+	if hadKeep {
+		t.selectIDOrNear(keep)
 	}
 	t.clamp()
 }
 
+// selectIDOrNear puts the cursor on id if visible; otherwise it stays at the
+// same position (clamped), which lands on the nearest row.
+func (t *customerTable) selectIDOrNear(id int64) bool {
+	i, ok := t.pos[id]
+	if !ok {
+		return false
+	}
+	for v, idx := range t.view {
+		if int(idx) == i {
+			t.cursor = v
+			return true
+		}
+	}
+	return false
+}
+
+// SetRows replaces the rows (already in display order: the server sorted
+// them), keeping the cursor on the customer it was on when that customer is
+// still present. Marked customers get their fresh
+// record; marks on customers that are gone stay until cleared (they may
+// simply not be loaded).
+func (t *customerTable) SetRows(rows []apiclient.Customer) {
+	cur, had := t.Selected()
+	t.all = rows
+	for i := range t.all {
+		if _, ok := t.marks[t.all[i].ID]; ok {
+			t.marks[t.all[i].ID] = t.all[i]
+		}
+	}
+	t.rebuild(cur.ID, had)
+}
+
 // Append adds rows that are not already present (a list that shifts on the
-// server between pages must not produce duplicates).
+// server between pages must not produce duplicates). It returns how many
+// were new.
 func (t *customerTable) Append(rows []apiclient.Customer) int {
 	n := 0
+	q := strings.ToLower(t.query)
 	for _, c := range rows {
 		if _, dup := t.pos[c.ID]; dup {
 			continue
 		}
-		t.pos[c.ID] = len(t.rows)
-		t.rows = append(t.rows, c)
+		i := len(t.all)
+		t.pos[c.ID] = i
+		t.all = append(t.all, c)
+		h := haystack(&t.all[i])
+		t.hay = append(t.hay, h)
+		if q == "" || strings.Contains(h, q) {
+			t.view = append(t.view, int32(i))
+		}
 		n++
 	}
 	t.clamp()
@@ -73,31 +157,78 @@ func (t *customerTable) Append(rows []apiclient.Customer) int {
 }
 
 // Remove deletes the row with id and puts the cursor on the row that followed
-// it, else the one before.
-func (t *customerTable) Remove(id int64) {
-	i, ok := t.pos[id]
-	if !ok {
-		return
+// it, else the one before. Its mark goes too.
+func (t *customerTable) Remove(ids ...int64) {
+	cur, had := t.Selected()
+	follower, hasFollower := int64(0), false
+	if had {
+		gone := map[int64]bool{}
+		for _, id := range ids {
+			gone[id] = true
+		}
+		if gone[cur.ID] {
+			had = false
+			for v := t.cursor + 1; v < len(t.view); v++ {
+				if id := t.all[t.view[v]].ID; !gone[id] {
+					follower, hasFollower = id, true
+					break
+				}
+			}
+			for v := t.cursor - 1; !hasFollower && v >= 0; v-- {
+				if id := t.all[t.view[v]].ID; !gone[id] {
+					follower, hasFollower = id, true
+				}
+			}
+		}
 	}
-	cur, _ := t.Selected()
-	t.rows = append(t.rows[:i:i], t.rows[i+1:]...)
-	t.reindex()
-	if cur.ID == id {
-		t.cursor = i // the follower slid into place; clamp picks the one before at the end
-	} else if j, ok := t.pos[cur.ID]; ok {
-		t.cursor = j
+	kept := t.all[:0]
+	for _, c := range t.all {
+		if !containsID(ids, c.ID) {
+			kept = append(kept, c)
+		}
 	}
-	t.clamp()
+	clear(t.all[len(kept):]) // drop references held past the new end
+	t.all = kept
+	for _, id := range ids {
+		delete(t.marks, id)
+	}
+	switch {
+	case had:
+		t.rebuild(cur.ID, true)
+	case hasFollower:
+		t.rebuild(follower, true)
+	default:
+		t.rebuild(0, false)
+	}
 }
 
-// SelectID moves the cursor to id when present.
-func (t *customerTable) SelectID(id int64) bool {
-	i, ok := t.pos[id]
-	if ok {
-		t.cursor = i
-		t.clamp()
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
 	}
+	return false
+}
+
+// SelectID moves the cursor to id when it is visible.
+func (t *customerTable) SelectID(id int64) bool {
+	ok := t.selectIDOrNear(id)
+	t.clamp()
 	return ok
+}
+
+// SetFilter narrows the view to rows whose id, name, email or company contain
+// q (case-insensitive), keeping the cursor on the same customer when it still
+// matches.
+func (t *customerTable) SetFilter(q string) {
+	if q == t.query {
+		return
+	}
+	cur, had := t.Selected()
+	narrow := t.query != "" && strings.HasPrefix(strings.ToLower(q), strings.ToLower(t.query))
+	t.query = q
+	t.refilter(cur.ID, had, narrow)
 }
 
 func (t *customerTable) Move(delta int) {
@@ -106,7 +237,7 @@ func (t *customerTable) Move(delta int) {
 }
 
 func (t *customerTable) Top()    { t.cursor = 0; t.clamp() }
-func (t *customerTable) Bottom() { t.cursor = len(t.rows) - 1; t.clamp() }
+func (t *customerTable) Bottom() { t.cursor = len(t.view) - 1; t.clamp() }
 
 func (t *customerTable) SetSize(w, h int) {
 	t.width, t.height = w, max(h, 1)
@@ -115,140 +246,77 @@ func (t *customerTable) SetSize(w, h int) {
 
 // clamp keeps the cursor in range and visible.
 func (t *customerTable) clamp() {
-	t.cursor = min(max(t.cursor, 0), max(len(t.rows)-1, 0))
+	t.cursor = min(max(t.cursor, 0), max(len(t.view)-1, 0))
 	if t.cursor < t.offset {
 		t.offset = t.cursor
 	}
 	if t.cursor >= t.offset+t.height {
 		t.offset = t.cursor - t.height + 1
 	}
-	t.offset = max(min(t.offset, len(t.rows)-t.height), 0)
+	t.offset = max(min(t.offset, len(t.view)-t.height), 0)
 }
 
-// RowsBelowView is how many loaded rows lie below the visible window.
-func (t *customerTable) RowsBelowView() int {
-	return len(t.rows) - (t.offset + t.height)
+// RowsBelowCursor is how many visible rows lie below the cursor.
+func (t *customerTable) RowsBelowCursor() int { return len(t.view) - 1 - t.cursor }
+
+// marks ----------------------------------------------------------------------
+
+// ToggleMark marks or unmarks the selected customer.
+func (t *customerTable) ToggleMark() {
+	c, ok := t.Selected()
+	if !ok {
+		return
+	}
+	if _, on := t.marks[c.ID]; on {
+		delete(t.marks, c.ID)
+	} else {
+		t.marks[c.ID] = c
+	}
 }
 
-// column layout ------------------------------------------------------------
-
-type column struct {
-	title    string
-	min, max int // widths in cells; max 0 = flexible
-	weight   int // share of the spare width among flexible columns
-	cell     func(c *apiclient.Customer) string
+// MarkVisible marks every row the filter shows.
+func (t *customerTable) MarkVisible() int {
+	for _, i := range t.view {
+		t.marks[t.all[i].ID] = t.all[i]
+	}
+	return len(t.view)
 }
 
-var allColumns = []column{
-	{title: "ID", min: 6, max: 8, cell: func(c *apiclient.Customer) string { return strconv.FormatInt(c.ID, 10) }},
-	{title: "Name", min: 10, weight: 2, cell: func(c *apiclient.Customer) string { return c.FullName() }},
-	{title: "Email", min: 14, weight: 3, cell: func(c *apiclient.Customer) string { return c.Email }},
-	{title: "Status", min: 8, max: 11, cell: func(c *apiclient.Customer) string { return c.Status }},
-	{title: "Created", min: 10, max: 10, cell: func(c *apiclient.Customer) string {
-		if c.CreatedAt.IsZero() {
-			return "-"
-		}
-		return c.CreatedAt.Format("2006-01-02")
-	}},
+func (t *customerTable) ClearMarks() { clear(t.marks) }
+
+func (t *customerTable) IsMarked(id int64) bool {
+	_, ok := t.marks[id]
+	return ok
 }
 
-// dropOrder lists which columns give way first when the terminal is narrow.
-var dropOrder = []string{"Created", "Status"}
-
-const (
-	markerWidth = 2 // "▶ "
-	colGap      = 1
-)
-
-// layout decides which columns show and how wide, so rows never wrap.
-func layout(width int) ([]column, []int) {
-	cols := append([]column(nil), allColumns...)
-	need := func() int {
-		n := markerWidth + colGap*(len(cols)-1)
-		for _, c := range cols {
-			n += c.min
-		}
-		return n
-	}
-	for _, name := range dropOrder {
-		if need() <= width {
-			break
-		}
-		for i, c := range cols {
-			if c.title == name {
-				cols = append(cols[:i], cols[i+1:]...)
-				break
-			}
+// Marked returns the marked customers in table order, then any marked
+// customers no longer loaded, by id.
+func (t *customerTable) Marked() []apiclient.Customer {
+	out := make([]apiclient.Customer, 0, len(t.marks))
+	seen := make(map[int64]bool, len(t.marks))
+	for i := range t.all {
+		if c, ok := t.marks[t.all[i].ID]; ok {
+			out = append(out, c)
+			seen[c.ID] = true
 		}
 	}
-	widths := make([]int, len(cols))
-	spare := width - need()
-	for i, c := range cols {
-		widths[i] = c.min
-	}
-	// Fixed-range columns grow to their max first, then Name and Email share the rest.
-	for i, c := range cols {
-		if c.max > 0 && spare > 0 {
-			g := min(c.max-c.min, spare)
-			widths[i] += g
-			spare -= g
+	var rest []apiclient.Customer
+	for id, c := range t.marks {
+		if !seen[id] {
+			rest = append(rest, c)
 		}
 	}
-	total := 0
-	for _, c := range cols {
-		total += c.weight
-	}
-	if rest := spare; rest > 0 && total > 0 {
-		for i, c := range cols {
-			share := rest * c.weight / total
-			widths[i] += share
-			spare -= share
-		}
-		for i, c := range cols { // rounding leftovers go to the first flexible column
-			if c.weight > 0 {
-				widths[i] += spare
-				break
-			}
-		}
-	}
-	return cols, widths
+	sortByID(rest)
+	return append(out, rest...)
 }
 
-// pad cuts or pads s to exactly w cells.
-func pad(s string, w int) string {
-	s = termtext.Truncate(s, w)
-	if d := w - termtext.Width(s); d > 0 {
-		s += strings.Repeat(" ", d)
-	}
-	return s
-}
-
-// View renders the header line and the visible rows only: the cost does not
-// grow with the number of loaded customers.
-func (t *customerTable) View() string {
-	cols, widths := layout(t.width)
-	var b strings.Builder
-	cells := make([]string, len(cols))
-	for i, c := range cols {
-		cells[i] = pad(c.title, widths[i])
-	}
-	b.WriteString(t.st.colHeader.Render(pad(strings.Repeat(" ", markerWidth)+strings.Join(cells, " "), t.width)))
-	end := min(t.offset+t.height, len(t.rows))
-	for r := t.offset; r < end; r++ {
-		b.WriteByte('\n')
-		c := &t.rows[r]
-		for i, col := range cols {
-			cells[i] = pad(col.cell(c), widths[i])
-		}
-		line := strings.Join(cells, " ")
-		if r == t.cursor {
-			b.WriteString(t.st.selected.Render(pad("▶ "+line, t.width)))
-		} else {
-			b.WriteString(t.st.cell.Render(pad("  "+line, t.width)))
+// HiddenMarks counts marked customers the current view does not show.
+func (t *customerTable) HiddenMarks() int {
+	shown := 0
+	for _, i := range t.view {
+		if _, ok := t.marks[t.all[i].ID]; ok {
+			shown++
 		}
 	}
-	for r := end - t.offset; r < t.height; r++ {
-		b.WriteByte('\n')
-	}
-	return b.String()
+	return len(t.marks) - shown
 }

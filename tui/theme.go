@@ -18,7 +18,7 @@ func newTheme(dark bool) theme {
 // styles are derived from the theme once; components never build colours.
 type styles struct {
 	header, title, badgeRO, badgeDemo, muted lipgloss.Style
-	colHeader, selected, cell                lipgloss.Style
+	colHeader, selected, marked             lipgloss.Style
 	statusInfo, statusOK, statusErr          lipgloss.Style
 	modal, modalTitle, danger                lipgloss.Style
 	button, buttonFocused                    lipgloss.Style
@@ -33,7 +33,7 @@ func newStyles(t theme) styles {
 		muted:         lipgloss.NewStyle().Foreground(t.muted),
 		colHeader:     lipgloss.NewStyle().Bold(true).Foreground(t.accent),
 		selected:      lipgloss.NewStyle().Bold(true).Foreground(t.selFg).Background(t.selBg),
-		cell:          lipgloss.NewStyle(),
+		marked:        lipgloss.NewStyle().Foreground(t.warn),
 		statusInfo:    lipgloss.NewStyle(),
 		statusOK:      lipgloss.NewStyle().Foreground(t.success),
 		statusErr:     lipgloss.NewStyle().Bold(true).Foreground(t.danger),

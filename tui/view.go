@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -25,6 +26,16 @@ func (m *Model) View() string {
 		body = place(m.width, bodyH, m.help.FullHelpView(m.keys.FullHelp()))
 	case modeConfirm, modeDeleting:
 		body = place(m.width, bodyH, m.confirm.view(m.width, m.mode == modeDeleting, m.spinner.View()))
+	case modeDetail:
+		body = m.detailBody(bodyH)
+	case modeBulkConfirm:
+		body = place(m.width, bodyH, m.bulkConfirmView(bodyH))
+	case modeBulkRun, modeBulkStop:
+		body = place(m.width, bodyH, m.bulkProgressView())
+	case modeSummary:
+		body = place(m.width, bodyH, m.summaryView(bodyH))
+	case modeLoadAll:
+		body = m.browseBody(bodyH-2) + "\n\n" + m.loadAllView()
 	default:
 		body = m.browseBody(bodyH)
 	}
@@ -33,11 +44,16 @@ func (m *Model) View() string {
 
 func (m *Model) browseBody(h int) string {
 	if m.table.Len() > 0 {
+		if h != m.table.height+1 {
+			t := m.table // a shorter window for this frame only
+			t.SetSize(m.width, h-1)
+			return t.View()
+		}
 		return m.table.View()
 	}
 	var msg string
 	switch {
-	case m.loading:
+	case m.ld != nil:
 		msg = fmt.Sprintf("%s Loading customers from %s…", m.spinner.View(), m.opts.Host)
 	case m.loadErr != nil:
 		msg = "No customers loaded. Press r to try again."
@@ -60,23 +76,35 @@ func (m *Model) headerView() string {
 	if m.opts.ReadOnly {
 		left += " " + m.st.badgeRO.Render("[READ-ONLY]")
 	}
-	var right string
+	loaded := fmt.Sprintf("%d", m.table.Len())
 	switch {
 	case m.total >= 0:
-		right = fmt.Sprintf("%d / %d customers", m.table.Len(), m.total)
+		loaded += fmt.Sprintf(" / %d customers", m.total)
+	case m.hasMore:
+		loaded += "+ customers"
 	default:
-		right = fmt.Sprintf("%d customers", m.table.Len())
+		loaded += " customers"
+	}
+	right := loaded
+	if m.table.query != "" {
+		right = fmt.Sprintf("%d matches of %s loaded", m.table.Visible(), strings.TrimSuffix(loaded, " customers"))
 		if m.hasMore {
-			right += "+"
+			right += " · G loads all"
 		}
 	}
-	if m.loading {
+	if n := len(m.table.marks); n > 0 {
+		right = fmt.Sprintf("● %d marked · %s", n, right)
+	}
+	if m.ld != nil {
 		right = m.spinner.View() + " " + right
 	}
 	return joinEnds(left, right, m.width)
 }
 
 func (m *Model) statusView() string {
+	if m.mode == modeFilter {
+		return m.filter.View()
+	}
 	s := m.status
 	switch m.statusKind {
 	case statusErr:
@@ -84,19 +112,61 @@ func (m *Model) statusView() string {
 	case statusOK:
 		return m.st.statusOK.Render(termtext.Truncate("✓ "+s, m.width))
 	}
+	if m.table.query != "" && s == "" {
+		s = "filter: " + m.table.query + " (esc clears)"
+	}
 	return m.st.statusInfo.Render(termtext.Truncate(s, m.width))
 }
 
 func (m *Model) helpLine() string {
+	var line string
 	switch m.mode {
 	case modeConfirm:
-		return m.help.ShortHelpView(newConfirmKeys().ShortHelp())
+		line = m.help.ShortHelpView(newConfirmKeys().ShortHelp())
 	case modeDeleting:
-		return m.st.muted.Render("deleting… ctrl+c quits")
+		line = m.st.muted.Render("deleting… ctrl+c quits")
 	case modeHelp:
-		return m.st.muted.Render("esc or ? closes help")
+		line = m.st.muted.Render("esc or ? closes help")
+	case modeFilter:
+		line = m.help.ShortHelpView(filterHelp)
+	case modeDetail:
+		line = m.help.ShortHelpView(detailHelp)
+	case modeLoadAll:
+		line = m.st.muted.Render("esc stops loading and keeps what arrived")
+	case modeBulkConfirm:
+		line = m.help.ShortHelpView(bulkConfirmHelp)
+	case modeBulkRun:
+		line = m.help.ShortHelpView(stopHelp)
+	case modeBulkStop:
+		line = m.st.muted.Render("y stops · any other key continues")
+	case modeSummary:
+		line = m.st.muted.Render("enter or esc closes")
+	default:
+		line = m.help.ShortHelpView(m.keys.ShortHelp())
 	}
-	return m.help.ShortHelpView(m.keys.ShortHelp())
+	return ansi.Truncate(line, m.width, "…")
+}
+
+func (m *Model) loadAllView() string {
+	l := m.ld
+	if l == nil {
+		return ""
+	}
+	pct := 0.0
+	expected := m.total - m.table.Len()
+	if m.total > 0 {
+		pct = float64(m.table.Len()) / float64(m.total)
+	}
+	elapsed := m.opts.Now().Sub(l.started)
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(l.rows) / elapsed.Seconds()
+	}
+	info := fmt.Sprintf(" %d pages · %d customers · %.0f/s", l.pages, m.table.Len(), rate)
+	if expected > 0 && rate > 0 {
+		info += fmt.Sprintf(" · ~%s left", (time.Duration(float64(expected)/rate) * time.Second).Round(time.Second))
+	}
+	return ansi.Truncate(m.progress.ViewAs(pct)+info, m.width, "…")
 }
 
 // joinEnds puts left and right on one line of width w, cutting left first.

@@ -1,0 +1,67 @@
+package tui
+
+import (
+	"regexp"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+func (m *Model) openFilter() tea.Cmd {
+	m.mode = modeFilter
+	m.filter.SetValue(m.table.query)
+	m.filter.CursorEnd()
+	return m.filter.Focus()
+}
+
+// updateFilter: every key goes to the input (never the table) except Enter
+// (keep the filter), Esc (clear it) and the arrows (move in the results).
+func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "enter":
+		m.filter.Blur()
+		m.mode = modeBrowse
+		return m.maybeLoadMore()
+	case "esc":
+		m.filter.Blur()
+		m.filter.SetValue("")
+		m.table.SetFilter("")
+		m.mode = modeBrowse
+		return nil
+	case "up":
+		m.table.Move(-1)
+		return nil
+	case "down":
+		m.table.Move(1)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	q := strings.TrimSpace(m.filter.Value())
+	m.table.SetFilter(q)
+	return tea.Batch(cmd, m.maybeLookup(q))
+}
+
+var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$`)
+
+// maybeLookup asks the server for an exact email, so a customer whose page
+// was never loaded is found too.
+func (m *Model) maybeLookup(q string) tea.Cmd {
+	q = strings.ToLower(q)
+	if !m.hasMore || !emailRe.MatchString(q) || m.lookedUp[q] {
+		return nil
+	}
+	m.lookedUp[q] = true
+	return m.lookupEmail(q)
+}
+
+func (m *Model) handleLookup(msg lookupMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setStatus(statusErr, "%s", m.explain("Could not look up "+msg.email, msg.err))
+		return nil
+	}
+	if n := m.table.Append(msg.customers); n > 0 {
+		m.setStatus(statusInfo, "Found %s on the server", msg.email)
+	}
+	return nil
+}
