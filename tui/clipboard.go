@@ -50,4 +50,3 @@ func (m *Model) handleClipboard(msg clipboardMsg) {
 	}
 	m.setStatus(statusOK, "Copied %s to the clipboard", msg.what)
 }
-

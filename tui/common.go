@@ -31,6 +31,9 @@ type Options struct {
 	Demo bool
 	// ReadOnly disables every delete key.
 	ReadOnly bool
+	// Protected marks a production profile: a loud badge, and even a single
+	// delete requires typing the customer's email.
+	Protected bool
 	// ReadOnlyReason says where read-only came from ("--read-only", "profile prod").
 	ReadOnlyReason string
 	// CredentialsHint names the settings to check when the store rejects the

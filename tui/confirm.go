@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wcadmin/wcadmin/apiclient"
@@ -18,15 +20,40 @@ type confirmModel struct {
 	focusDelete bool // Cancel has the focus when the modal opens
 	host        string
 	st          *styles
+	// typed is set on protected profiles: the operator must type the
+	// customer's email (its id when it has none) instead of pressing y.
+	typed bool
+	input textinput.Model
 }
 
-func newConfirm(st *styles, host string) confirmModel {
-	return confirmModel{st: st, host: host}
+// expected is what a protected profile asks the operator to type.
+func (c *confirmModel) expected() string {
+	if c.target.Email != "" {
+		return c.target.Email
+	}
+	return fmt.Sprint(c.target.ID)
+}
+
+// typedMatches compares what was typed with the expected text; emails
+// compare case-insensitively, as mail systems do.
+func (c *confirmModel) typedMatches() bool {
+	return strings.EqualFold(strings.TrimSpace(c.input.Value()), c.expected())
+}
+
+func newConfirm(st *styles, host string, typed bool) confirmModel {
+	in := textinput.New()
+	in.Prompt = "> "
+	in.CharLimit = 256
+	in.Cursor.SetMode(cursor.CursorStatic)
+	return confirmModel{st: st, host: host, typed: typed, input: in}
 }
 
 func (c *confirmModel) open(target apiclient.Customer) {
 	c.target = target
 	c.focusDelete = false
+	c.input.SetValue("")
+	c.input.Width = 60
+	c.input.Focus()
 }
 
 // view renders the modal box, at most width cells wide. While deleting, the
@@ -55,9 +82,16 @@ func (c *confirmModel) view(width int, deleting bool, spin string) string {
 		c.st.danger.Render(line("This cannot be undone.")),
 		"",
 	}
-	if deleting {
+	switch {
+	case deleting:
 		rows = append(rows, line(fmt.Sprintf("%s Deleting customer #%d…", spin, t.ID)))
-	} else {
+	case c.typed:
+		rows = append(rows,
+			c.st.danger.Render(line("PROTECTED profile: type the customer's "+map[bool]string{true: "email", false: "id"}[t.Email != ""]+" to confirm.")),
+			line(c.expected()),
+			c.input.View(),
+			c.st.muted.Render(line("enter delete (when it matches) · esc cancel")))
+	default:
 		cancel, del := "[ Cancel ]", "[ Delete ]"
 		cs, ds := c.st.buttonFocused, c.st.button
 		if c.focusDelete {

@@ -41,6 +41,9 @@ func (m *Model) openSingleDelete(c apiclient.Customer) tea.Cmd {
 // updateConfirm handles keys while the modal is open: y deletes, Enter chooses
 // the focused button, focus keys move it, and every other key cancels.
 func (m *Model) updateConfirm(msg tea.KeyMsg) tea.Cmd {
+	if m.confirm.typed {
+		return m.updateTypedConfirm(msg)
+	}
 	k := newConfirmKeys()
 	switch {
 	case key.Matches(msg, k.Confirm):
@@ -85,4 +88,26 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		return nil
 	}
 	return m.startLoad(true)
+}
+
+// updateTypedConfirm is the protected profile's modal: the operator types
+// the email; Enter deletes only when it matches, Esc cancels.
+func (m *Model) updateTypedConfirm(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+	case "enter":
+		if m.confirm.typedMatches() {
+			return m.startDelete()
+		}
+		m.mode = m.prevMode
+		m.setStatus(statusInfo, "What was typed does not match: customer #%d was not deleted", m.confirm.target.ID)
+		return nil
+	default:
+		var cmd tea.Cmd
+		m.confirm.input, cmd = m.confirm.input.Update(msg)
+		return cmd
+	}
+	m.mode = m.prevMode
+	m.setStatus(statusInfo, "Cancelled: customer #%d was not deleted", m.confirm.target.ID)
+	return nil
 }

@@ -22,9 +22,9 @@ type fakeStore struct {
 
 	onList       func(apiclient.ListOptions) // called on every list request (outside the lock)
 	afterList    func()
-	shortEvery   int                         // every n-th page answers half a page (a quirk the API allows)
-	deleteErrFor map[int64]error             // per-customer DELETE failures
-	deleteHook   func(id int64) error        // runs before every DELETE; an error is returned as is
+	shortEvery   int                  // every n-th page answers half a page (a quirk the API allows)
+	deleteErrFor map[int64]error      // per-customer DELETE failures
+	deleteHook   func(id int64) error // runs before every DELETE; an error is returned as is
 }
 
 func newFakeStore(n int) *fakeStore {

@@ -54,19 +54,19 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mode     mode
-	prevMode mode // where help and the delete modal return to
-	keys     keyMap
-	st       styles
-	table    customerTable
-	confirm  confirmModel
-	help     help.Model
-	spinner  spinner.Model
-	progress progress.Model
-	filter   textinput.Model
+	mode       mode
+	prevMode   mode // where help and the delete modal return to
+	keys       keyMap
+	st         styles
+	table      customerTable
+	confirm    confirmModel
+	help       help.Model
+	spinner    spinner.Model
+	progress   progress.Model
+	filter     textinput.Model
 	countInput textinput.Model // the bulk modal's typed count
-	detail   detailView
-	bulk     *bulkRun
+	detail     detailView
+	bulk       *bulkRun
 
 	width, height int
 
@@ -102,7 +102,7 @@ func New(opts Options) *Model {
 		lookedUp: map[string]bool{},
 	}
 	m.table = newCustomerTable(&m.st)
-	m.confirm = newConfirm(&m.st, opts.Host)
+	m.confirm = newConfirm(&m.st, opts.Host, opts.Protected)
 	m.help.ShortSeparator = "  "
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"

@@ -352,3 +352,27 @@ func TestViewFitsEverySize(t *testing.T) {
 		t.Fatalf("no 'too small' at 39x9: %q", m.View())
 	}
 }
+
+func TestProtectedProfileRequiresTypedEmail(t *testing.T) {
+	s := newFakeStore(5)
+	m := newTestModel(t, s, Options{Protected: true, Profile: "production"})
+	if !strings.Contains(m.View(), "[PROTECTED]") {
+		t.Fatalf("no PROTECTED badge:\n%s", m.View())
+	}
+	press(t, m, "D", "y")
+	if m.mode != modeConfirm || len(s.deleted()) != 0 {
+		t.Fatal("y alone deleted on a protected profile")
+	}
+	press(t, m, "enter")
+	if m.mode != modeBrowse || len(s.deleted()) != 0 {
+		t.Fatal("a wrong typed email deleted")
+	}
+	press(t, m, "D")
+	for _, r := range "USER0@example.com" {
+		press(t, m, string(r))
+	}
+	press(t, m, "enter")
+	if d := s.deleted(); !slices.Equal(d, []int64{1001}) {
+		t.Fatalf("typed email: deleted %v", d)
+	}
+}

@@ -87,7 +87,6 @@ func layout(width int) ([]int, []int) {
 	return cols, widths
 }
 
-
 // pad cuts or pads s to exactly w cells.
 func pad(s string, w int) string {
 	s = termtext.Truncate(s, w)

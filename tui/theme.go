@@ -18,7 +18,8 @@ func newTheme(dark bool) theme {
 // styles are derived from the theme once; components never build colours.
 type styles struct {
 	header, title, badgeRO, badgeDemo, muted lipgloss.Style
-	colHeader, selected, marked             lipgloss.Style
+	badgeProtected                           lipgloss.Style
+	colHeader, selected, marked              lipgloss.Style
 	statusInfo, statusOK, statusErr          lipgloss.Style
 	modal, modalTitle, danger                lipgloss.Style
 	button, buttonFocused                    lipgloss.Style
@@ -26,21 +27,22 @@ type styles struct {
 
 func newStyles(t theme) styles {
 	return styles{
-		header:        lipgloss.NewStyle().Bold(true),
-		title:         lipgloss.NewStyle().Bold(true).Foreground(t.accent),
-		badgeRO:       lipgloss.NewStyle().Bold(true).Foreground(t.warn),
-		badgeDemo:     lipgloss.NewStyle().Bold(true).Foreground(t.success),
-		muted:         lipgloss.NewStyle().Foreground(t.muted),
-		colHeader:     lipgloss.NewStyle().Bold(true).Foreground(t.accent),
-		selected:      lipgloss.NewStyle().Bold(true).Foreground(t.selFg).Background(t.selBg),
-		marked:        lipgloss.NewStyle().Foreground(t.warn),
-		statusInfo:    lipgloss.NewStyle(),
-		statusOK:      lipgloss.NewStyle().Foreground(t.success),
-		statusErr:     lipgloss.NewStyle().Bold(true).Foreground(t.danger),
-		modal:         lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.danger).Padding(0, 1),
-		modalTitle:    lipgloss.NewStyle().Bold(true).Foreground(t.danger),
-		danger:        lipgloss.NewStyle().Bold(true).Foreground(t.danger),
-		button:        lipgloss.NewStyle().Foreground(t.muted),
-		buttonFocused: lipgloss.NewStyle().Bold(true).Reverse(true),
+		header:         lipgloss.NewStyle().Bold(true),
+		title:          lipgloss.NewStyle().Bold(true).Foreground(t.accent),
+		badgeRO:        lipgloss.NewStyle().Bold(true).Foreground(t.warn),
+		badgeDemo:      lipgloss.NewStyle().Bold(true).Foreground(t.success),
+		badgeProtected: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(t.danger),
+		muted:          lipgloss.NewStyle().Foreground(t.muted),
+		colHeader:      lipgloss.NewStyle().Bold(true).Foreground(t.accent),
+		selected:       lipgloss.NewStyle().Bold(true).Foreground(t.selFg).Background(t.selBg),
+		marked:         lipgloss.NewStyle().Foreground(t.warn),
+		statusInfo:     lipgloss.NewStyle(),
+		statusOK:       lipgloss.NewStyle().Foreground(t.success),
+		statusErr:      lipgloss.NewStyle().Bold(true).Foreground(t.danger),
+		modal:          lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.danger).Padding(0, 1),
+		modalTitle:     lipgloss.NewStyle().Bold(true).Foreground(t.danger),
+		danger:         lipgloss.NewStyle().Bold(true).Foreground(t.danger),
+		button:         lipgloss.NewStyle().Foreground(t.muted),
+		buttonFocused:  lipgloss.NewStyle().Bold(true).Reverse(true),
 	}
 }

@@ -73,6 +73,9 @@ func (m *Model) headerView() string {
 		where = m.opts.Profile + " · " + where
 	}
 	left += " " + where
+	if m.opts.Protected {
+		left += " " + m.st.badgeProtected.Render("[PROTECTED]")
+	}
 	if m.opts.ReadOnly {
 		left += " " + m.st.badgeRO.Render("[READ-ONLY]")
 	}
@@ -123,6 +126,9 @@ func (m *Model) helpLine() string {
 	switch m.mode {
 	case modeConfirm:
 		line = m.help.ShortHelpView(newConfirmKeys().ShortHelp())
+		if m.confirm.typed {
+			line = m.st.muted.Render("type the email · enter delete · esc cancel")
+		}
 	case modeDeleting:
 		line = m.st.muted.Render("deleting… ctrl+c quits")
 	case modeHelp:
