@@ -1,13 +1,16 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 )
 
 // bulkRun is one bulk deletion: the customers captured when the modal
@@ -114,25 +117,27 @@ func (m *Model) handleBulkDone(msg deleteDoneMsg) tea.Cmd {
 		return nil
 	}
 	b.inflight--
-	t := msg.target
-	m.opts.Log.Printf("bulk %d: customer #%d: err=%v after %s", b.id, t.ID, msg.err, msg.duration)
-	switch err := msg.err; {
-	case err == nil:
+	t, o := msg.target, msg.outcome
+	m.opts.Log.Printf("bulk %d: customer #%d: %s (sent=%v status=%d)", b.id, t.ID, o.Kind, o.Sent, o.Status)
+	switch {
+	case o.Kind == deletion.Deleted:
 		b.deleted = append(b.deleted, t)
 		delete(m.table.marks, t.ID)
-	case apiclient.IsNotFound(err):
+	case o.Kind == deletion.AlreadyGone:
 		b.gone = append(b.gone, t)
 		delete(m.table.marks, t.ID)
-	case apiclient.IsRateLimited(err):
+	case apiclient.IsRateLimited(o.Err) && !o.Sent || o.Status == http.StatusTooManyRequests:
 		// Not processed: send it again later, and slow the whole batch down.
 		b.queue = append([]apiclient.Customer{t}, b.queue...)
-		return m.bulkPause(err)
-	case apiclient.IsUnauthorized(err), apiclient.IsForbidden(err):
-		b.failed = append(b.failed, bulkFailure{t, m.describe(err)})
+		return m.bulkPause(o.Err)
+	case apiclient.IsUnauthorized(o.Err), apiclient.IsForbidden(o.Err),
+		errors.Is(o.Err, deletion.ErrJournal), errors.Is(o.Err, deletion.ErrNoJournal):
+		// Nothing else would succeed either: stop sending.
+		b.failed = append(b.failed, bulkFailure{t, m.reason(o)})
 		b.stopped = true
-		b.stopReason = m.explain("The store refused the batch", err)
+		b.stopReason = "Stopped: " + m.reason(o)
 	default:
-		b.failed = append(b.failed, bulkFailure{t, m.describe(err) + maybeDeleted(err)})
+		b.failed = append(b.failed, bulkFailure{t, m.reason(o)})
 	}
 	return m.bulkDispatch()
 }

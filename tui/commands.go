@@ -60,14 +60,15 @@ func (m *Model) fetchDetail(id int64) tea.Cmd {
 	}
 }
 
+// deleteCustomer runs one verified deletion: the deleter fetches the
+// customer again, journals the intent, sends the DELETE and journals the
+// outcome. The timeout covers the whole procedure.
 func (m *Model) deleteCustomer(batch int, ctx context.Context, target apiclient.Customer) tea.Cmd {
-	store, opts := m.opts.Store, m.opts
+	d, opts := m.opts.Deleter, m.opts
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+		ctx, cancel := context.WithTimeout(ctx, 2*opts.Timeout)
 		defer cancel()
-		start := opts.Now()
-		err := store.DeleteCustomer(ctx, target.ID)
-		return deleteDoneMsg{batch: batch, target: target, err: err, duration: opts.Now().Sub(start)}
+		return deleteDoneMsg{batch: batch, target: target, outcome: d.Delete(ctx, target)}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 )
 
 // Store is what the console needs from a WebCommander store. *apiclient.Client
@@ -20,9 +21,17 @@ type Store interface {
 	CountCustomers(ctx context.Context) (int, error)
 }
 
+// Deleter performs one verified, journaled deletion (deletion.Deleter).
+type Deleter interface {
+	Delete(ctx context.Context, confirmed apiclient.Customer) deletion.Outcome
+}
+
 // Options configure the console. Zero values get sensible defaults.
 type Options struct {
 	Store Store
+	// Deleter sends every DELETE: it re-checks the customer, journals the
+	// attempt and reports what really happened. Required for deleting.
+	Deleter Deleter
 	// Host is the store host shown in the header and in the delete modal.
 	Host string
 	// Profile is the config profile in use ("" when none).
@@ -49,6 +58,8 @@ type Options struct {
 	Now func() time.Time
 	// Log receives a line per event; nil discards. Never the terminal.
 	Log *log.Logger
+	// Notice is shown in the status line at start (e.g. why deleting is disabled).
+	Notice string
 	// Concurrency bounds the requests of one load-all or bulk deletion.
 	Concurrency int
 	// Clipboard receives OSC 52 sequences (the terminal); nil disables copying.

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 )
 
 // openDelete opens the bulk modal when customers are marked, else the single
@@ -68,23 +71,32 @@ func (m *Model) startDelete() tea.Cmd {
 
 func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 	m.mode = modeBrowse
-	t := msg.target
-	m.opts.Log.Printf("delete: customer #%d: err=%v after %s", t.ID, msg.err, msg.duration)
-	switch {
-	case msg.err == nil:
+	t, o := msg.target, msg.outcome
+	m.opts.Log.Printf("delete: customer #%d: %s (sent=%v status=%d) after %s", t.ID, o.Kind, o.Sent, o.Status, o.Duration)
+	warn := ""
+	if o.JournalErr != nil {
+		warn = " Warning: the audit journal could not record the outcome: " + m.describe(o.JournalErr)
+	}
+	switch o.Kind {
+	case deletion.Deleted:
 		m.table.Remove(t.ID)
+		what := fmt.Sprintf("Deleted customer #%d", t.ID)
 		if t.Email != "" {
-			m.setStatus(statusOK, "Deleted customer #%d (%s)", t.ID, t.Email)
-		} else {
-			m.setStatus(statusOK, "Deleted customer #%d", t.ID)
+			what += " (" + t.Email + ")"
 		}
-	case apiclient.IsNotFound(msg.err):
+		if o.Checked {
+			what += ", confirmed by a follow-up check"
+		}
+		m.setStatus(statusOK, "%s%s", what, warn)
+	case deletion.AlreadyGone:
 		m.table.Remove(t.ID)
-		m.setStatus(statusInfo, "Customer #%d was already deleted", t.ID)
+		m.setStatus(statusInfo, "Customer #%d was already deleted%s", t.ID, warn)
+	case deletion.Changed:
+		m.setStatus(statusErr, "Customer #%d changed since it was loaded (email or name differ): nothing was deleted. Check the refreshed row.%s", t.ID, warn)
 	default:
 		// Nothing changes: the row stays, the cursor stays.
 		m.mode = m.prevMode
-		m.setStatus(statusErr, "%s", m.explainDelete(t, msg.err))
+		m.setStatus(statusErr, "%s%s", m.explainOutcome(t, o), warn)
 		return nil
 	}
 	return m.startLoad(true)

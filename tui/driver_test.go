@@ -2,6 +2,7 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -9,6 +10,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
+
+	"github.com/wcadmin/wcadmin/audit"
+	"github.com/wcadmin/wcadmin/deletion"
 )
 
 func TestMain(m *testing.M) {
@@ -23,6 +27,9 @@ var frozen = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 func newTestModel(t *testing.T, s *fakeStore, o Options) *Model {
 	t.Helper()
 	o.Store = s
+	if o.Deleter == nil {
+		o.Deleter = testDeleter(t, s)
+	}
 	if o.Host == "" {
 		o.Host = "shop.example.com"
 	}
@@ -149,4 +156,16 @@ func runConcurrent(tb testing.TB, m *Model, cmd tea.Cmd) {
 			tb.Fatal("commands did not settle within 60s")
 		}
 	}
+}
+
+// testDeleter is the real verified deleter over the fake store, journaling
+// into a temporary file.
+func testDeleter(t testing.TB, s *fakeStore) *deletion.Deleter {
+	t.Helper()
+	j, err := audit.Open(filepath.Join(t.TempDir(), "audit.jsonl"), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = j.Close() })
+	return &deletion.Deleter{API: s, Journal: j, Site: "https://shop.example.com"}
 }

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 	"github.com/wcadmin/wcadmin/termtext"
 )
 
@@ -59,19 +60,27 @@ func (m *Model) describe(err error) string {
 	return termtext.CleanMax(err.Error(), 200)
 }
 
-// maybeDeleted is added after a failed DELETE whose outcome is unknown: no
-// answer, or a server fault.
-func maybeDeleted(err error) string {
-	if code := apiclient.StatusCode(err); code == 0 || code >= 500 {
-		return " It may or may not have been deleted: press r to refresh and check."
-	}
-	return ""
+// explainOutcome says why a deletion did not happen (or may have).
+func (m *Model) explainOutcome(t apiclient.Customer, o deletion.Outcome) string {
+	return fmt.Sprintf("Could not delete customer #%d: %s", t.ID, m.reason(o))
 }
 
-// explainDelete adds what the operator most needs after a failed DELETE:
-// whether the customer may have been deleted anyway.
-func (m *Model) explainDelete(t apiclient.Customer, err error) string {
-	return m.explain(fmt.Sprintf("Could not delete customer #%d", t.ID), err) + maybeDeleted(err)
+// reason is explainOutcome without the customer, for the bulk summary.
+func (m *Model) reason(o deletion.Outcome) string {
+	err := o.Err
+	switch {
+	case errors.Is(err, deletion.ErrNoJournal), errors.Is(err, deletion.ErrJournal):
+		return termtext.CleanMax(err.Error(), 300) + ". Check the audit_log setting (--audit-log) and the disk."
+	case errors.Is(err, deletion.ErrPrecheck):
+		return "the check before deleting failed: " + m.describe(err) + " Nothing was sent."
+	case errors.Is(err, deletion.ErrStillThere):
+		return m.describe(err) + " (a check shows the customer is still there)"
+	case errors.Is(err, deletion.ErrOutcomeUnknown), o.Kind == deletion.Unknown:
+		return "the DELETE got no clear answer and the check failed too. It may or may not have been deleted: press r to refresh and check."
+	case err == nil:
+		return o.Kind.String()
+	}
+	return m.describe(err)
 }
 
 func asAPIError(err error, target **apiclient.Error) bool { return errors.As(err, target) }

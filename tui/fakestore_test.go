@@ -19,6 +19,7 @@ type fakeStore struct {
 	lists     int
 	deleteErr error
 	listErr   error
+	getErr    error
 
 	onList       func(apiclient.ListOptions) // called on every list request (outside the lock)
 	afterList    func()
@@ -81,6 +82,9 @@ func (s *fakeStore) ListCustomers(ctx context.Context, o apiclient.ListOptions) 
 func (s *fakeStore) GetCustomer(ctx context.Context, id int64) (apiclient.Customer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.getErr != nil && len(s.deletes) > 0 {
+		return apiclient.Customer{}, s.getErr // only the check after a DELETE fails
+	}
 	for _, c := range s.customers {
 		if c.ID == id {
 			return c, nil

@@ -17,7 +17,7 @@ import (
 
 func startFlow(t *testing.T, s *fakeStore) *teatest.TestModel {
 	t.Helper()
-	m := New(Options{Store: s, Host: "shop.example.com", Now: func() time.Time { return frozen }})
+	m := New(Options{Store: s, Deleter: testDeleter(t, s), Host: "shop.example.com", Now: func() time.Time { return frozen }})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
 	waitScreen(t, tm, "user0@example.com")

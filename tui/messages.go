@@ -1,9 +1,8 @@
 package tui
 
 import (
-	"time"
-
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 )
 
 // pageMsg carries one list page. gen ties it to the load that asked for it so
@@ -35,12 +34,11 @@ type detailMsg struct {
 	err      error
 }
 
-// deleteDoneMsg is the outcome of one DELETE; batch is 0 for a single delete.
+// deleteDoneMsg is the outcome of one deletion; batch is 0 for a single delete.
 type deleteDoneMsg struct {
-	batch    int
-	target   apiclient.Customer
-	err      error
-	duration time.Duration
+	batch   int
+	target  apiclient.Customer // what the operator confirmed
+	outcome deletion.Outcome
 }
 
 // resumeMsg ends a pause a 429 imposed on a bulk deletion.

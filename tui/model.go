@@ -102,6 +102,9 @@ func New(opts Options) *Model {
 		lookedUp: map[string]bool{},
 	}
 	m.table = newCustomerTable(&m.st)
+	if opts.Notice != "" {
+		m.status, m.statusKind = opts.Notice, statusErr
+	}
 	m.confirm = newConfirm(&m.st, opts.Host, opts.Protected)
 	m.help.ShortSeparator = "  "
 	m.filter = textinput.New()
@@ -161,6 +164,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleResume(msg)
 	case clipboardMsg:
 		m.handleClipboard(msg)
+	case retryMsg:
+		m.handleRetry(msg)
 	}
 	return m, nil
 }

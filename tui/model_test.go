@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 )
 
 func TestInitialLoadFillsTableAndHeader(t *testing.T) {
@@ -223,8 +225,9 @@ func TestDeleteFailuresKeepTheRow(t *testing.T) {
 		{&apiclient.Error{StatusCode: 401, Message: "Unauthorized"}, []string{"rejected the credentials", "WCADMIN_TOKEN"}},
 		{&apiclient.Error{StatusCode: 403, Message: "Forbidden"}, []string{"lack permission", "403"}},
 		{&apiclient.Error{StatusCode: 409, Message: "customer has open orders"}, []string{"HTTP 409", "customer has open orders"}},
-		{&apiclient.Error{StatusCode: 500, Message: "boom\x1b[2J"}, []string{"HTTP 500", "boom", "may or may not"}},
-		{errors.New("connection reset by peer"), []string{"connection reset", "may or may not"}},
+		// Ambiguous answers: the follow-up check finds the customer still there.
+		{&apiclient.Error{StatusCode: 500, Message: "boom\x1b[2J"}, []string{"HTTP 500", "boom", "still there"}},
+		{errors.New("connection reset by peer"), []string{"connection reset", "still there"}},
 	}
 	for _, c := range cases {
 		s := newFakeStore(5)
@@ -374,5 +377,61 @@ func TestProtectedProfileRequiresTypedEmail(t *testing.T) {
 	press(t, m, "enter")
 	if d := s.deleted(); !slices.Equal(d, []int64{1001}) {
 		t.Fatalf("typed email: deleted %v", d)
+	}
+}
+
+func TestVerifiedDeleteOutcomes(t *testing.T) {
+	t.Run("unknown", func(t *testing.T) {
+		s := newFakeStore(5)
+		s.deleteErr = errors.New("connection reset by peer")
+		s.getErr = errors.New("connection refused")
+		m := newTestModel(t, s, Options{})
+		press(t, m, "D", "y")
+		if !strings.Contains(m.status, "may or may not have been deleted") || m.table.Len() != 5 {
+			t.Fatalf("status %q", m.status)
+		}
+	})
+	t.Run("changed", func(t *testing.T) {
+		s := newFakeStore(5)
+		m := newTestModel(t, s, Options{})
+		s.mu.Lock()
+		s.customers[0].Email = "someone.else@example.com"
+		s.mu.Unlock()
+		press(t, m, "D", "y")
+		if len(s.deleted()) != 0 {
+			t.Fatal("a changed record was deleted")
+		}
+		if !strings.Contains(m.status, "changed since it was loaded") {
+			t.Fatalf("status %q", m.status)
+		}
+	})
+	t.Run("already gone is not sent", func(t *testing.T) {
+		s := newFakeStore(5)
+		m := newTestModel(t, s, Options{})
+		s.mu.Lock()
+		s.customers = s.customers[1:]
+		s.mu.Unlock()
+		press(t, m, "D", "y")
+		if len(s.deleted()) != 0 || m.status != "Customer #1001 was already deleted" {
+			t.Fatalf("sent %v, status %q", s.deleted(), m.status)
+		}
+	})
+	t.Run("no journal refuses", func(t *testing.T) {
+		s := newFakeStore(5)
+		m := newTestModel(t, s, Options{Deleter: &deletion.Deleter{API: s}})
+		press(t, m, "D", "y")
+		if len(s.deleted()) != 0 || !strings.Contains(m.status, "audit") {
+			t.Fatalf("sent %v, status %q", s.deleted(), m.status)
+		}
+	})
+}
+
+func TestRetryNoticeShowsInStatus(t *testing.T) {
+	s := newFakeStore(5)
+	m := newTestModel(t, s, Options{})
+	send(t, m, RetryNotice(apiclient.RetryInfo{Method: "GET", Path: "/admin/customers", Attempt: 1, Max: 3,
+		Wait: time.Second, Err: &apiclient.Error{StatusCode: 503, Message: "busy"}}))
+	if !strings.Contains(m.status, "Retrying GET /admin/customers (2/3) in 1s") || !strings.Contains(m.status, "HTTP 503") {
+		t.Fatalf("status %q", m.status)
 	}
 }

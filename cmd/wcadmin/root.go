@@ -15,7 +15,13 @@ type options struct {
 	demo          bool
 	demoCustomers int
 	debugLog      string
+	concurrency   int
 }
+
+// configFlags are the flags config.Load resolves; the others are the
+// console's own.
+var configFlags = map[string]bool{"site": true, "profile": true, "config": true, "read-only": true,
+	"allow-insecure-http": true, "timeout": true, "audit-log": true}
 
 func newRootCmd(getenv func(string) string) *cobra.Command {
 	var o options
@@ -35,7 +41,11 @@ Try it without a store: wcadmin --demo`,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o.flags.Set = map[string]bool{}
-			cmd.Flags().Visit(func(f *pflag.Flag) { o.flags.Set[f.Name] = true })
+			cmd.Flags().Visit(func(f *pflag.Flag) {
+				if configFlags[f.Name] {
+					o.flags.Set[f.Name] = true
+				}
+			})
 			return runConsole(cmd.Context(), o, getenv)
 		},
 	}
@@ -48,7 +58,11 @@ Try it without a store: wcadmin --demo`,
 	f.DurationVar(&o.flags.Timeout, "timeout", 15*time.Second, "per-request timeout")
 	f.BoolVar(&o.demo, "demo", false, "run against an embedded demo store on a loopback port (no credentials needed)")
 	f.IntVar(&o.demoCustomers, "demo-customers", 500, "number of customers in the demo store")
+	f.StringVar(&o.flags.AuditLog, "audit-log", "", "deletion journal (default $XDG_STATE_HOME/wcadmin/audit.jsonl)")
+	f.IntVar(&o.concurrency, "concurrency", 4, "requests in flight when loading every page or bulk-deleting (1-16)")
 	f.StringVar(&o.debugLog, "debug-log", "", "append a debug log to this file (secrets redacted); nothing is written to the terminal")
 	cmd.SetVersionTemplate("wcadmin {{.Version}}\n")
+	cmd.CompletionOptions.DisableDefaultCmd = true
+	cmd.AddCommand(newAuditCmd(getenv))
 	return cmd
 }

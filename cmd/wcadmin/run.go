@@ -7,19 +7,27 @@ import (
 	"io"
 	"log"
 	"os"
+	"path/filepath"
+	"sync/atomic"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/audit"
 	"github.com/wcadmin/wcadmin/config"
+	"github.com/wcadmin/wcadmin/deletion"
 	"github.com/wcadmin/wcadmin/tui"
 )
 
 // runConsole resolves the settings (or starts the demo store), builds the
-// client and runs the Bubble Tea program until the operator quits.
+// client, the journal and the deleter, and runs the Bubble Tea program until
+// the operator quits.
 func runConsole(ctx context.Context, o options, getenv func(string) string) error {
+	if o.concurrency < 1 || o.concurrency > 16 {
+		return fmt.Errorf("--concurrency must be between 1 and 16, not %d", o.concurrency)
+	}
 	debug, closeLog, err := openDebugLog(o.debugLog)
 	if err != nil {
 		return err
@@ -27,8 +35,9 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	defer closeLog()
 
 	var (
-		copts apiclient.Options
-		topts tui.Options
+		copts    apiclient.Options
+		topts    tui.Options
+		auditLog string
 	)
 	if o.demo {
 		stop, err := startDemo(o, &copts, &topts)
@@ -36,12 +45,26 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 			return err
 		}
 		defer stop()
+		// The demo keeps its own journal so it never mixes with real deletions.
+		auditLog = o.flags.AuditLog
+		if auditLog == "" {
+			auditLog = filepath.Join(filepath.Dir(audit.DefaultPath(getenv)), "demo-audit.jsonl")
+		}
 	} else {
 		s, err := config.Load(o.flags, getenv)
 		if err != nil {
 			return err
 		}
 		fromSettings(s, &copts, &topts)
+		auditLog = s.AuditLog
+	}
+	// The client's retry callback runs on request goroutines: it reaches the
+	// model only through Program.Send.
+	var prog atomic.Pointer[tea.Program]
+	copts.OnRetry = func(ri apiclient.RetryInfo) {
+		if p := prog.Load(); p != nil {
+			p.Send(tui.RetryNotice(ri))
+		}
 	}
 	copts.Version = version()
 	copts.DebugLog = debug.Writer()
@@ -55,19 +78,39 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		return errors.New("the console needs a terminal: run wcadmin from an interactive shell (stdin and stdout must be a TTY)")
 	}
+
+	// Deleting needs the journal. When it cannot be opened the console still
+	// browses, and every delete is refused with the reason (fail closed).
+	if auditLog == "" {
+		auditLog = audit.DefaultPath(getenv)
+	}
+	journal, jerr := audit.Open(auditLog, getenv)
+	if jerr != nil {
+		topts.Notice = fmt.Sprintf("Deleting is disabled: the audit journal %s cannot be written (%v). Fix it or set --audit-log.", auditLog, jerr)
+		debug.Printf("audit: %v", jerr)
+	} else {
+		defer journal.Close()
+	}
+	topts.Deleter = &deletion.Deleter{API: client, Journal: journal, Profile: topts.Profile, Site: client.BaseURL()}
+
 	// Ask the terminal for its background before Bubble Tea owns stdin.
 	topts.DarkBackground = lipgloss.HasDarkBackground()
 	topts.Store = client
 	topts.Host = client.Host()
 	topts.Log = debug
+	topts.Concurrency = o.concurrency
+	topts.Clipboard = os.Stdout
 	if topts.Timeout == 0 {
 		topts.Timeout = copts.Timeout
 	}
 
 	m := tui.New(topts)
 	defer m.Close() // cancels every request still in flight
-	debug.Printf("start: host=%s read-only=%v", topts.Host, topts.ReadOnly)
-	_, err = tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	debug.Printf("start: host=%s read-only=%v protected=%v journal=%s", topts.Host, topts.ReadOnly, topts.Protected, auditLog)
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	prog.Store(p)
+	_, err = p.Run()
+	prog.Store(nil)
 	debug.Printf("exit: %v", err)
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("console: %w", err)
@@ -79,6 +122,7 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
 	c.Site = s.Site
 	c.Timeout = s.Timeout
+	c.CAFile = s.CAFile
 	if s.UsesOAuth() {
 		c.OAuth = &apiclient.OAuth{ClientID: s.ClientID, ClientSecret: s.ClientSecret,
 			Username: s.Username, Password: s.Password, RedirectURI: s.RedirectURI}
@@ -93,6 +137,7 @@ func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
 	t.Profile = s.Profile
 	t.ReadOnly = s.ReadOnly
 	t.ReadOnlyReason = s.Source("read_only")
+	t.Protected = s.Protected
 	t.Timeout = s.Timeout
 }
 

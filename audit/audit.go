@@ -1,0 +1,427 @@
+// Package audit is the deletion journal: an append-only JSON Lines file that
+// records every delete attempt. Deleting a customer is permanent, so the
+// journal is written (and fsynced) before a DELETE goes out and again after
+// it; a caller that cannot write the journal must not delete (fail closed).
+//
+// The file is $XDG_STATE_HOME/wcadmin/audit.jsonl (see [DefaultPath]), mode
+// 0600 in a 0700 directory. Every line is one [Entry]. Lines never hold
+// credentials: entries carry only who, where, which customer and what
+// happened.
+package audit
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/wcadmin/wcadmin/termtext"
+)
+
+// Phases of an Entry.
+const (
+	// PhaseIntent is written before the DELETE is sent, with the full record.
+	PhaseIntent = "intent"
+	// PhaseOutcome is written after the DELETE (and any follow-up check).
+	PhaseOutcome = "outcome"
+	// PhaseSkipped is written when no DELETE was sent: the customer was
+	// already gone, had changed, or the delete was refused.
+	PhaseSkipped = "skipped"
+)
+
+// Results of an outcome or skipped Entry.
+const (
+	ResultDeleted     = "deleted"
+	ResultAlreadyGone = "already_gone"
+	ResultChanged     = "changed"
+	ResultFailed      = "failed"
+	ResultUnknown     = "unknown"
+	ResultRefused     = "refused"
+)
+
+// Entry is one line of the journal.
+type Entry struct {
+	Time time.Time `json:"time"`
+	// Phase is PhaseIntent, PhaseOutcome or PhaseSkipped.
+	Phase string `json:"phase"`
+	// Operator is $SUDO_USER, else $USER (else $LOGNAME, else "uid:N").
+	Operator string `json:"operator"`
+	// SSHClient is $SSH_CLIENT (else $SSH_CONNECTION): "ip port port".
+	SSHClient string `json:"ssh_client,omitempty"`
+	// Host is os.Hostname() of the machine running wcadmin.
+	Host    string `json:"host"`
+	Profile string `json:"profile,omitempty"`
+	Site    string `json:"site"`
+
+	CustomerID int64  `json:"customer_id"`
+	Email      string `json:"email"`
+	Name       string `json:"name"`
+	// Record is, on intent lines, the customer record exactly as fetched
+	// right before the DELETE (compact JSON): enough to re-create it by hand.
+	Record json.RawMessage `json:"record,omitempty"`
+
+	// Status is the HTTP status of the DELETE, when one came back.
+	Status int `json:"status,omitempty"`
+	// Result is one of the Result* constants (outcome and skipped lines).
+	Result     string `json:"result,omitempty"`
+	Message    string `json:"message,omitempty"`
+	DurationMS int64  `json:"duration_ms,omitempty"`
+	// Attempt ties the intent and outcome lines of one attempt together.
+	Attempt string `json:"attempt"`
+}
+
+// ErrClosed is returned by Append on a closed Journal.
+var ErrClosed = errors.New("audit: journal is closed")
+
+// DefaultPath is $XDG_STATE_HOME/wcadmin/audit.jsonl; XDG_STATE_HOME defaults
+// to $HOME/.local/state (a relative XDG_STATE_HOME is ignored, as the XDG
+// spec asks). It returns "" when neither variable gives an absolute path.
+func DefaultPath(getenv func(string) string) string {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	base := getenv("XDG_STATE_HOME")
+	if base == "" || !filepath.IsAbs(base) {
+		home := getenv("HOME")
+		if home == "" || !filepath.IsAbs(home) {
+			return ""
+		}
+		base = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(base, "wcadmin", "audit.jsonl")
+}
+
+// Journal appends entries to the journal file. It is safe for concurrent use.
+type Journal struct {
+	path string
+
+	// Filled once at Open.
+	operator, sshClient, host string
+
+	mu          sync.Mutex
+	f           *os.File
+	closed      bool
+	needNewline bool // the file does not end in '\n' (a torn line): start the next line afresh
+	now         func() time.Time
+}
+
+// Open opens (creating if needed) the journal at path for appending.
+//
+// The directory is created with mode 0700. For the default location (path ==
+// DefaultPath(getenv)) the directory must be 0700: a wider one owned by the
+// current user is repaired, one owned by somebody else is refused. For
+// another path, a directory owned by the current user loses group/other write
+// permission; one owned by somebody else and writable by others (without the
+// sticky bit) is refused. The file is opened O_APPEND|O_CREATE with mode 0600
+// (a wider mode on a file of ours is repaired; a symlink, a non-regular file,
+// or somebody else's world-writable file is refused).
+//
+// Operator, SSHClient and Host are read once from getenv (nil = os.Getenv)
+// and os.Hostname.
+func Open(path string, getenv func(string) string) (*Journal, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if path == "" {
+		return nil, errors.New("audit: no journal path (set XDG_STATE_HOME or HOME, or give a path)")
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("audit: create journal directory: %w", err)
+	}
+	if err := secureDir(dir, filepath.Clean(path) == DefaultPath(getenv)); err != nil {
+		return nil, err
+	}
+	f, err := openFile(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if err := secureFile(f, fi); err != nil {
+		f.Close()
+		return nil, err
+	}
+	j := &Journal{path: path, f: f, now: time.Now}
+	if size := fi.Size(); size > 0 {
+		var last [1]byte
+		if _, err := f.ReadAt(last[:], size-1); err == nil && last[0] != '\n' {
+			j.needNewline = true
+		}
+	}
+	// Make the (possibly new) directory entry durable; best effort.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	j.operator, j.sshClient = identity(getenv)
+	if h, err := os.Hostname(); err == nil {
+		j.host = termtext.CleanMax(h, 255)
+	}
+	return j, nil
+}
+
+func identity(getenv func(string) string) (operator, sshClient string) {
+	for _, k := range []string{"SUDO_USER", "USER", "LOGNAME"} {
+		if v := termtext.CleanMax(getenv(k), 100); v != "" {
+			operator = v
+			break
+		}
+	}
+	if operator == "" {
+		operator = "uid:" + strconv.Itoa(os.Getuid())
+	}
+	sshClient = termtext.CleanMax(getenv("SSH_CLIENT"), 200)
+	if sshClient == "" {
+		sshClient = termtext.CleanMax(getenv("SSH_CONNECTION"), 200)
+	}
+	return operator, sshClient
+}
+
+func secureDir(dir string, dedicated bool) error {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("audit: journal directory: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("audit: journal directory %s is not a directory", dir)
+	}
+	mode := fi.Mode().Perm()
+	mine := ownedByMe(fi)
+	switch {
+	case dedicated && mode&0o077 != 0:
+		if !mine {
+			return fmt.Errorf("audit: journal directory %s has mode %04o and belongs to another user; it must be 0700 and yours", dir, mode)
+		}
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("audit: make journal directory private: %w", err)
+		}
+	case mode&0o022 != 0 && mine:
+		if err := os.Chmod(dir, mode&^0o022); err != nil {
+			return fmt.Errorf("audit: remove group/other write permission from the journal directory: %w", err)
+		}
+	case mode&0o002 != 0 && fi.Mode()&os.ModeSticky == 0:
+		return fmt.Errorf("audit: journal directory %s is writable by every user (mode %04o): refusing", dir, mode)
+	}
+	return nil
+}
+
+func secureFile(f *os.File, fi os.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("audit: journal %s is not a regular file", f.Name())
+	}
+	mode := fi.Mode().Perm()
+	if ownedByMe(fi) {
+		if mode&0o077 != 0 {
+			if err := f.Chmod(0o600); err != nil {
+				return fmt.Errorf("audit: make journal private: %w", err)
+			}
+		}
+		return nil
+	}
+	if mode&0o002 != 0 {
+		return fmt.Errorf("audit: journal %s belongs to another user and is writable by everyone: refusing", f.Name())
+	}
+	return nil
+}
+
+// Path is the journal file.
+func (j *Journal) Path() string { return j.path }
+
+// Append writes e as one JSON line and fsyncs the file before it returns.
+// It fills Time (when zero; UTC), Operator, SSHClient and Host, and makes
+// Email, Name, Message, Profile, Site, Phase, Result and Attempt terminal-safe
+// with termtext.Clean. Any error means the line may not be on disk: the caller
+// must treat it as "not recorded" (and not delete).
+func (j *Journal) Append(e Entry) error {
+	if j == nil {
+		return errors.New("audit: no journal")
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return ErrClosed
+	}
+	if e.Time.IsZero() {
+		e.Time = j.now()
+	}
+	e.Time = e.Time.UTC()
+	e.Operator, e.SSHClient, e.Host = j.operator, j.sshClient, j.host
+	line, err := EncodeLine(e)
+	if err != nil {
+		return err
+	}
+	if j.needNewline {
+		line = append([]byte{'\n'}, line...)
+	}
+	if _, err := j.f.Write(line); err != nil {
+		j.needNewline = true // part of the line may be there
+		return fmt.Errorf("audit: write journal %s: %w", j.path, err)
+	}
+	j.needNewline = false
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("audit: sync journal %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// Close closes the file; later Appends fail with ErrClosed. Closing twice is a no-op.
+func (j *Journal) Close() error {
+	if j == nil {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return nil
+	}
+	j.closed = true
+	return j.f.Close()
+}
+
+// EncodeLine renders e as one journal line, ending in '\n'. Text fields are
+// cleaned with termtext.Clean; the line is terminal-safe as a whole: every
+// character termtext would remove (C1 controls, bidi controls, invisible
+// characters) is written as a \u escape, so `cat` or `less` of the journal
+// cannot be tricked by the stored record either. An invalid Record is stored
+// as a JSON string.
+func EncodeLine(e Entry) ([]byte, error) {
+	for _, f := range []*string{&e.Phase, &e.Operator, &e.SSHClient, &e.Host, &e.Profile, &e.Site,
+		&e.Email, &e.Name, &e.Result, &e.Message, &e.Attempt} {
+		*f = termtext.Clean(*f)
+	}
+	if len(e.Record) > 0 && !json.Valid(e.Record) {
+		s, _ := json.Marshal(string(e.Record))
+		e.Record = s
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return nil, fmt.Errorf("audit: encode entry: %w", err)
+	}
+	return escapeUnsafe(buf.Bytes()), nil
+}
+
+// escapeUnsafe rewrites DEL and the non-ASCII characters that termtext.Clean
+// would remove as \u escapes (encoding/json escapes the C0 controls itself).
+// Outside strings JSON text is printable ASCII, so every such character is
+// inside a string, where the escape means the same character.
+func escapeUnsafe(b []byte) []byte {
+	i := 0
+	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
+		i++
+	}
+	if i == len(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	out = append(out, b[:i]...)
+	for i < len(b) {
+		c := b[i]
+		if c == 0x7f {
+			out = append(out, `\u007f`...)
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			out = append(out, `\ufffd`...)
+		case termtext.Clean(string(r)) != string(r):
+			if r > 0xffff {
+				r1, r2 := utf16.EncodeRune(r)
+				out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+			} else {
+				out = fmt.Appendf(out, `\u%04x`, r)
+			}
+		default:
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// NewAttempt returns a random id (16 hex digits) for Entry.Attempt.
+func NewAttempt() string {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (crypto/rand panics rather than return short)
+	return hex.EncodeToString(b[:])
+}
+
+// Read reads every well-formed entry of the journal at path, in file order.
+// Lines that are not valid JSON entries (a line torn by a crash, for
+// instance) are skipped; use Scan to learn about them. The error is for I/O
+// only (a missing file gives an error matching fs.ErrNotExist).
+func Read(path string) ([]Entry, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	entries, _, err := Scan(f)
+	return entries, err
+}
+
+// Scan reads journal lines from r. It returns the well-formed entries and
+// the 1-based numbers of the lines it skipped (not JSON, or a torn last
+// line); blank lines are ignored. The error is for I/O only.
+func Scan(r io.Reader) (entries []Entry, badLines []int, err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	for n := 1; ; n++ {
+		line, rerr := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			var e Entry
+			if json.Unmarshal(line, &e) == nil && e.Phase != "" {
+				entries = append(entries, e)
+			} else {
+				badLines = append(badLines, n)
+			}
+		}
+		if rerr == io.EOF {
+			return entries, badLines, nil
+		}
+		if rerr != nil {
+			return entries, badLines, fmt.Errorf("audit: read journal: %w", rerr)
+		}
+	}
+}
+
+// Filter selects entries. Zero fields match everything.
+type Filter struct {
+	// CustomerID, when non-zero, keeps entries about that customer only.
+	CustomerID int64
+	// Since, when non-zero, keeps entries at or after that time.
+	Since time.Time
+}
+
+// Match reports whether e passes the filter.
+func (f Filter) Match(e Entry) bool {
+	if f.CustomerID != 0 && e.CustomerID != f.CustomerID {
+		return false
+	}
+	if !f.Since.IsZero() && e.Time.Before(f.Since) {
+		return false
+	}
+	return true
+}

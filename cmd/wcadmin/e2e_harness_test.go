@@ -1,0 +1,520 @@
+package main
+
+// End-to-end harness: the real wcadmin binary, built once per test run, runs
+// in a real terminal (a tmux pane on a private socket) against an apitest
+// store over real HTTP. Tests type keys with send-keys, read the screen with
+// capture-pane and inspect what reached the store.
+//
+// Rules for tests built on it:
+//   - Never assert after a fixed sleep: wait for what the screen shows
+//     (waitFor, waitUntil) or for the store (waitStore).
+//   - Send one key per sendKeys call and wait for its visible effect before
+//     the next printable key: Bubble Tea v1 delivers printable runes that
+//     arrive in one read as a single key ("nq" is neither n nor q).
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/wcadmin/wcadmin/apiclient/apitest"
+)
+
+const (
+	termWidth, termHeight = 100, 30
+	// waitTimeout bounds every wait; a healthy run needs a fraction of it.
+	waitTimeout = 5 * time.Second
+	pollEvery   = 50 * time.Millisecond
+	testToken   = "tok"
+)
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	binPath   string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// wcadminBinary builds the binary from this package once per test run.
+// WCADMIN_E2E_RACE=1 builds it with the race detector.
+func wcadminBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "wcadmin-e2e-bin-")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(buildDir, "wcadmin")
+		args := []string{"build", "-o", binPath}
+		if os.Getenv("WCADMIN_E2E_RACE") == "1" {
+			args = append(args, "-race")
+		}
+		cmd := exec.Command("go", append(args, ".")...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// needTmux skips without tmux, except in CI, which must have it.
+func needTmux(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("tmux")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is required for the end-to-end tests in CI: install it")
+		}
+		t.Skip("tmux not installed: skipping end-to-end test")
+	}
+	return p
+}
+
+// startStore serves a fresh store for one test and closes it at the end.
+func startStore(t *testing.T, opts apitest.Options) (*apitest.Store, *apitest.Server) {
+	t.Helper()
+	store := apitest.New(opts)
+	srv, err := store.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return store, srv
+}
+
+// defaultStore is the store most tests use: shape B, 60 customers, token "tok".
+func defaultStore(t *testing.T) (*apitest.Store, *apitest.Server) {
+	return startStore(t, apitest.Options{Shape: apitest.ShapeB, Customers: 60, Token: testToken})
+}
+
+// consoleEnv is the environment of a console pointed at srv with a good token.
+func consoleEnv(srv *apitest.Server) map[string]string {
+	return map[string]string{"WCADMIN_SITE": srv.URL, "WCADMIN_TOKEN": testToken}
+}
+
+// console is one wcadmin process in its own tmux server.
+type console struct {
+	t      *testing.T
+	tmux   string
+	sock   string
+	target string
+	home   string
+	dir    string // private; debugLogPath lives here
+	dumped string // the last screen already printed in a failure
+	// ttyAfterExit is "cooked" when wcadmin left its terminal in canonical
+	// mode with echo, else "raw"; set by waitExit.
+	ttyAfterExit string
+}
+
+// startConsole runs the binary with args in a fresh 100x30 tmux pane. The
+// process sees only a controlled environment: HOME and the XDG directories
+// in a temporary directory, TERM=xterm-256color, plus env.
+func startConsole(t *testing.T, env map[string]string, args ...string) *console {
+	t.Helper()
+	return launch(t, env, false, args)
+}
+
+// holdExitMarker is what startConsoleHeld prints once wcadmin has exited.
+const holdExitMarker = "wcadmin exited"
+
+// startConsoleHeld is startConsole, but once wcadmin exits the pane prints
+// "wcadmin exited" and stays alive, so the terminal modes wcadmin left
+// behind (cursor, alternate screen, mouse) can be read: tmux resets some of
+// them once a pane is dead.
+func startConsoleHeld(t *testing.T, env map[string]string, args ...string) *console {
+	t.Helper()
+	return launch(t, env, true, args)
+}
+
+func launch(t *testing.T, env map[string]string, hold bool, args []string) *console {
+	t.Helper()
+	tmux := needTmux(t)
+	bin := wcadminBinary(t)
+
+	// A short private directory: socket paths are limited to ~104 bytes.
+	dir, err := os.MkdirTemp("", "wce2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(dir, "home")
+	for _, d := range []string{home, filepath.Join(home, ".config"), filepath.Join(home, ".local", "state"), filepath.Join(home, ".cache")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &console{
+		t:      t,
+		tmux:   tmux,
+		sock:   filepath.Join(dir, "sock"),
+		target: "e2e:0.0",
+		home:   home,
+		dir:    dir,
+	}
+	// Options must be in place before the pane starts: remain-on-exit keeps
+	// the final screen and the exit status readable.
+	conf := filepath.Join(dir, "tmux.conf")
+	if err := os.WriteFile(conf, []byte(strings.Join([]string{
+		"set -g remain-on-exit on",
+		"set -g default-terminal xterm-256color",
+		"set -g status off",
+		"set -g history-limit 0",
+		"",
+	}, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			if s := c.screenOrErr(); s != c.dumped {
+				t.Logf("last screen:\n%s", dumpScreen(s))
+			}
+			if b, err := os.ReadFile(c.debugLogPath()); err == nil && len(b) > 0 {
+				t.Logf("debug log:\n%s", b)
+			}
+		}
+		// Kill only this test's server (its private socket), then its files.
+		_ = c.command("kill-server").Run()
+		os.RemoveAll(dir)
+	})
+
+	penv := map[string]string{
+		"HOME":            home,
+		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
+		"XDG_STATE_HOME":  filepath.Join(home, ".local", "state"),
+		"XDG_CACHE_HOME":  filepath.Join(home, ".cache"),
+		"TERM":            "xterm-256color",
+		"LANG":            "C.UTF-8",
+		"PATH":            "/usr/bin:/bin",
+	}
+	for k, v := range env {
+		penv[k] = v
+	}
+	// env -i: the pane must not inherit the tmux server's environment.
+	cmdline := []string{"env", "-i"}
+	for k, v := range penv {
+		cmdline = append(cmdline, k+"="+v)
+	}
+	// A shell runs wcadmin and records its exit status and the tty mode it
+	// left in a file. The file, not tmux's #{pane_dead_status}, is the
+	// source of truth: tmux 3.3a (at least in some sandboxes) sometimes never
+	// reaps the pane's process, leaving the status unknown.
+	script := `"$0" "$@"; s=$?; m=cooked; ` +
+		`stty -a | grep -qw -- -icanon && m=raw; stty -a | grep -qw -- -echo && m=raw; ` +
+		`echo "$s $m" >'` + c.statusPath() + `.tmp' && mv '` + c.statusPath() + `.tmp' '` + c.statusPath() + `'; `
+	if hold {
+		script += `printf '\n` + holdExitMarker + `\n'; exec sleep 600`
+	} else {
+		script += `exit "$s"`
+	}
+	cmdline = append(cmdline, "/bin/sh", "-c", script, bin)
+	for _, a := range args {
+		cmdline = append(cmdline, strings.ReplaceAll(a, debugLogArg, c.debugLogPath()))
+	}
+
+	start := append([]string{"-f", conf, "new-session", "-d", "-s", "e2e",
+		"-x", strconv.Itoa(termWidth), "-y", strconv.Itoa(termHeight), "--"}, cmdline...)
+	if out, err := c.command(start...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return c
+}
+
+// debugLogArg in an argument of startConsole stands for debugLogPath, e.g.
+// "--debug-log="+debugLogArg; the log is dumped when the test fails.
+const debugLogArg = "{DEBUG_LOG}"
+
+func (c *console) debugLogPath() string { return filepath.Join(c.dir, "debug.log") }
+
+// statusPath receives "<exit status> <cooked|raw>" when wcadmin exits.
+func (c *console) statusPath() string { return filepath.Join(c.dir, "exit-status") }
+
+// command is a tmux client call on this console's private socket, with a
+// minimal environment so the user's tmux (TMUX, config) is never involved.
+func (c *console) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(c.tmux, append([]string{"-u", "-S", c.sock}, args...)...)
+	cmd.Env = []string{"HOME=" + c.home, "PATH=/usr/bin:/bin", "LANG=C.UTF-8"}
+	return cmd
+}
+
+func (c *console) run(args ...string) (string, error) {
+	var stderr bytes.Buffer
+	cmd := c.command(args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("tmux %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out), nil
+}
+
+// sendKeys sends tmux key names (Enter, Escape, Down, DC, C-c...) or single
+// characters, one send-keys call per key.
+func (c *console) sendKeys(keys ...string) {
+	c.t.Helper()
+	for _, k := range keys {
+		if _, err := c.run("send-keys", "-t", c.target, k); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+}
+
+// sendLiteral types s as literal text (arriving as one read, see above).
+func (c *console) sendLiteral(s string) {
+	c.t.Helper()
+	if _, err := c.run("send-keys", "-t", c.target, "-l", s); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// screen is the visible pane as plain text, trailing blanks trimmed.
+func (c *console) screen() string {
+	c.t.Helper()
+	s, err := c.run("capture-pane", "-p", "-t", c.target)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return s
+}
+
+func (c *console) screenOrErr() string {
+	s, err := c.run("capture-pane", "-p", "-t", c.target)
+	if err != nil {
+		return err.Error()
+	}
+	return s
+}
+
+// dumpScreen frames a screen for a failure message, without trailing blank
+// lines.
+func dumpScreen(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n "), "\n")
+	for i, l := range lines {
+		lines[i] = "| " + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// waitUntil polls the screen until ok accepts it and returns that screen; on
+// timeout the test fails with the last screen.
+func (c *console) waitUntil(what string, ok func(screen string) bool) string {
+	c.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	var exitedAt time.Time
+	for {
+		s := c.screen()
+		if ok(s) {
+			return s
+		}
+		// Fail fast once wcadmin has been gone for a moment: nothing more
+		// will change (the grace covers what is printed after it exits).
+		if exitedAt.IsZero() {
+			if _, err := os.Stat(c.statusPath()); err == nil {
+				exitedAt = time.Now()
+			}
+		} else if time.Since(exitedAt) > time.Second {
+			b, _ := os.ReadFile(c.statusPath())
+			code, mode, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
+			c.dumped = s
+			c.t.Fatalf("wcadmin exited with status %s (tty %s) while waiting for %s; screen:\n%s",
+				code, mode, what, dumpScreen(s))
+		}
+		if time.Now().After(deadline) {
+			c.dumped = s
+			c.t.Fatalf("timed out after %s waiting for %s; screen:\n%s", waitTimeout, what, dumpScreen(s))
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// waitFor waits until the screen contains every one of subs.
+func (c *console) waitFor(subs ...string) string {
+	c.t.Helper()
+	return c.waitUntil(fmt.Sprintf("%q on screen", subs), func(s string) bool {
+		for _, sub := range subs {
+			if !strings.Contains(s, sub) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// waitGone waits until the screen no longer contains sub.
+func (c *console) waitGone(sub string) string {
+	c.t.Helper()
+	return c.waitUntil(fmt.Sprintf("%q to leave the screen", sub), func(s string) bool {
+		return !strings.Contains(s, sub)
+	})
+}
+
+// waitSelected waits until the cursor marker is on the row of id.
+func (c *console) waitSelected(id int64) string {
+	c.t.Helper()
+	return c.waitUntil(fmt.Sprintf("the cursor on customer %d", id), func(s string) bool {
+		r, ok := selectedRow(s)
+		return ok && r.id == id
+	})
+}
+
+// format reads one tmux format (e.g. #{pane_dead}) of the pane.
+func (c *console) format(f string) string {
+	c.t.Helper()
+	s, err := c.run("display-message", "-p", "-t", c.target, f)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// waitExit waits for wcadmin to end and returns its exit status (128+n
+// when killed by signal n); it also sets ttyAfterExit.
+func (c *console) waitExit() int {
+	c.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		if b, err := os.ReadFile(c.statusPath()); err == nil {
+			code, mode, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
+			n, err := strconv.Atoi(code)
+			if err != nil {
+				c.t.Fatalf("bad exit status record %q", b)
+			}
+			c.ttyAfterExit = mode
+			return n
+		}
+		if time.Now().After(deadline) {
+			s := c.screen()
+			c.dumped = s
+			c.t.Fatalf("timed out after %s waiting for wcadmin to exit; screen:\n%s", waitTimeout, dumpScreen(s))
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// quit presses key and checks that wcadmin exits with status 0, leaving the
+// terminal in canonical mode with echo.
+func (c *console) quit(key string) {
+	c.t.Helper()
+	c.sendKeys(key)
+	if code := c.waitExit(); code != 0 {
+		c.t.Errorf("wcadmin exited with status %d after %s, want 0", code, key)
+	}
+	if c.ttyAfterExit != "cooked" {
+		c.t.Errorf("wcadmin left the terminal %s (want canonical mode with echo)", c.ttyAfterExit)
+	}
+}
+
+// row is one customer row of the table as shown.
+type row struct {
+	selected bool
+	marked   bool
+	id       int64
+	text     string // the whole line
+}
+
+// rowLine matches a customer row: the cursor "▶" or a blank, an optional
+// mark "●", blanks, then the numeric id as the first column.
+var rowLine = regexp.MustCompile(`^(▶)?(●)?\s{1,4}(\d+)(\s|$)`)
+
+// rows parses the customer rows on screen.
+func rows(screen string) []row {
+	var out []row
+	for _, line := range strings.Split(screen, "\n") {
+		m := rowLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		id, err := strconv.ParseInt(m[3], 10, 64)
+		if err != nil || id <= 0 {
+			continue
+		}
+		out = append(out, row{selected: m[1] != "", marked: m[2] != "", id: id, text: line})
+	}
+	return out
+}
+
+func selectedRow(screen string) (row, bool) {
+	for _, r := range rows(screen) {
+		if r.selected {
+			return r, true
+		}
+	}
+	return row{}, false
+}
+
+func findRow(screen string, id int64) (row, bool) {
+	for _, r := range rows(screen) {
+		if r.id == id {
+			return r, true
+		}
+	}
+	return row{}, false
+}
+
+// statusLine is the second-to-last line of the screen (the help line is last).
+func statusLine(screen string) string {
+	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	return lines[len(lines)-2]
+}
+
+// customerEmail is the email the store serves for id ("" for null).
+func customerEmail(t *testing.T, store *apitest.Store, id int64) string {
+	t.Helper()
+	rec, ok := store.Record(id)
+	if !ok {
+		t.Fatalf("store has no customer %d", id)
+	}
+	s, _ := rec["email"].(string)
+	return s
+}
+
+// fitsCells reports whether s is short enough to be shown untruncated in a
+// column of n cells (ASCII-ish text; good enough to decide what to assert).
+func fitsCells(s string, n int) bool { return utf8.RuneCountInString(s) <= n }
+
+// waitStore polls the store until ok holds, failing after the timeout.
+func waitStore(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out after %s waiting for the store: %s", waitTimeout, what)
+		case <-time.After(pollEvery):
+		}
+	}
+}
+
+// deleteRequests are the DELETE requests the store received.
+func deleteRequests(store *apitest.Store) []apitest.Request {
+	var out []apitest.Request
+	for _, r := range store.Requests() {
+		if r.Method == "DELETE" {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,350 @@
+// Package deletion deletes customers the careful way: it checks the record
+// afresh, journals the intent (with the full record) before the DELETE goes
+// out, never sends a DELETE twice, verifies an ambiguous answer with a
+// follow-up GET, and journals the outcome. Without a working journal it
+// refuses to delete (fail closed).
+package deletion
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/audit"
+	"github.com/wcadmin/wcadmin/termtext"
+)
+
+// API is what Delete needs of *apiclient.Client.
+type API interface {
+	GetCustomer(ctx context.Context, id int64) (apiclient.Customer, error)
+	DeleteCustomer(ctx context.Context, id int64) error
+}
+
+// Kind is the result of a delete attempt. The zero Kind is not a result.
+type Kind int
+
+const (
+	// Deleted: the DELETE succeeded, or an ambiguous answer was followed by a
+	// check that found the customer gone (Outcome.Checked).
+	Deleted Kind = iota + 1
+	// AlreadyGone: the customer was not there (404 or in the trash) before
+	// the DELETE, or the DELETE answered 404.
+	AlreadyGone
+	// Changed: the record's email or name differ from what the operator
+	// confirmed; nothing was sent.
+	Changed
+	// Failed: the server refused the DELETE (4xx), or an ambiguous answer was
+	// followed by a check that found the customer still there.
+	Failed
+	// Unknown: the DELETE got no clear answer and the follow-up check failed
+	// too. The customer may or may not be deleted.
+	Unknown
+	// Refused: nothing was sent: no journal, the journal could not be
+	// written, the pre-delete check failed, or the context ended first.
+	Refused
+)
+
+// String is the journal's result name: "deleted", "already_gone", "changed",
+// "failed", "unknown", "refused".
+func (k Kind) String() string {
+	switch k {
+	case Deleted:
+		return audit.ResultDeleted
+	case AlreadyGone:
+		return audit.ResultAlreadyGone
+	case Changed:
+		return audit.ResultChanged
+	case Failed:
+		return audit.ResultFailed
+	case Unknown:
+		return audit.ResultUnknown
+	case Refused:
+		return audit.ResultRefused
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Errors found in Outcome.Err (errors.Is).
+var (
+	// ErrNoJournal: the Deleter has no journal, so it refuses to delete.
+	ErrNoJournal = errors.New("no audit journal: deleting is disabled until the journal can be written")
+	// ErrJournal wraps a failed journal write before the DELETE.
+	ErrJournal = errors.New("the audit journal could not be written, so nothing was deleted")
+	// ErrPrecheck wraps a failed GET before the DELETE.
+	ErrPrecheck = errors.New("the pre-delete check failed, so nothing was deleted")
+	// ErrChanged: the record changed since the operator confirmed it.
+	ErrChanged = errors.New("this record changed since it was loaded — refresh and check")
+	// ErrStillThere: the DELETE got no clear answer and a check found the customer still there.
+	ErrStillThere = errors.New("the delete did not go through: the customer is still there")
+	// ErrOutcomeUnknown: the DELETE got no clear answer and the check failed too.
+	ErrOutcomeUnknown = errors.New("the delete got no clear answer and the follow-up check failed: the customer may or may not be deleted — check before trying again")
+)
+
+// Outcome is what happened to one delete attempt.
+type Outcome struct {
+	Kind Kind
+	// Customer is the record fetched right before the DELETE (as the server
+	// sent it: not sanitised), else the confirmed one.
+	Customer apiclient.Customer
+	// Status is the HTTP status of the DELETE; 0 when none was sent or no answer came.
+	Status int
+	// Sent reports that a DELETE went out.
+	Sent bool
+	// Checked reports that the Kind comes from a follow-up GET after an ambiguous DELETE.
+	Checked bool
+	// Err is the cause for Failed, Unknown, Refused and Changed (nil for Deleted
+	// and AlreadyGone). Typed apiclient errors are kept for errors.As.
+	Err error
+	// JournalErr is set when a journal line after the decision (the outcome or
+	// skipped line) could not be written; Kind still says what happened.
+	JournalErr error
+	// Duration is the time the DELETE request took (0 when none was sent).
+	Duration time.Duration
+	// Attempt is the journal's attempt id ("" when nothing was journaled).
+	Attempt string
+}
+
+// Message is a one-line, terminal-safe summary of the outcome, as journaled.
+func (o Outcome) Message() string {
+	var s string
+	switch o.Kind {
+	case Deleted:
+		s = "deleted"
+		if o.Checked {
+			s = "deleted (confirmed by a follow-up check after an unclear answer)"
+		}
+	case AlreadyGone:
+		s = "already gone: nothing to delete"
+		if o.Sent {
+			s = "already gone: the server answered 404"
+		}
+	default:
+		if o.Err != nil {
+			s = o.Err.Error()
+		} else {
+			s = o.Kind.String()
+		}
+	}
+	if o.JournalErr != nil {
+		s += " (and the audit journal could not record it: " + o.JournalErr.Error() + ")"
+	}
+	return termtext.CleanMax(s, 500)
+}
+
+// DefaultCheckTimeout bounds the follow-up GET after an ambiguous DELETE.
+const DefaultCheckTimeout = 10 * time.Second
+
+// maxFieldCells is how the TUI stores confirmed fields (termtext.CleanMax(s, 200)).
+const maxFieldCells = 200
+
+// Deleter deletes customers with a journal. It is safe for concurrent use.
+type Deleter struct {
+	API API
+	// Journal records every attempt. nil refuses every delete.
+	Journal *audit.Journal
+	// Profile and Site go into every journal line.
+	Profile, Site string
+	// Now is the clock (nil = time.Now).
+	Now func() time.Time
+	// CheckTimeout bounds the follow-up GET (0 = DefaultCheckTimeout). That
+	// GET runs on a context of its own: the DELETE's may have expired.
+	CheckTimeout time.Duration
+}
+
+func (d *Deleter) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// Delete deletes the customer the operator confirmed (confirmed.ID; Email
+// and names as shown, sanitised or not). Steps:
+//
+//  1. GET the customer afresh: 404 or in the trash → AlreadyGone; another
+//     failure → Refused. Nothing is sent; a "skipped" line is journaled.
+//  2. Email (case-insensitively) or name differ from confirmed, after both
+//     are made terminal-safe as the TUI does → Changed; nothing is sent.
+//  3. Journal the intent with the fresh record; failing that → Refused.
+//  4. DELETE once: 2xx → Deleted, 404 → AlreadyGone, other 4xx → Failed.
+//  5. No status (timeout, dropped connection), 5xx or an unclear answer:
+//     never re-sent; a follow-up GET decides: gone → Deleted, still there →
+//     Failed, check failed → Unknown.
+//  6. Journal the outcome (a failure lands in Outcome.JournalErr).
+func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outcome {
+	out := Outcome{Customer: confirmed}
+	switch {
+	case d.Journal == nil:
+		out.Kind, out.Err = Refused, ErrNoJournal
+		return out
+	case d.API == nil:
+		out.Kind, out.Err = Refused, errors.New("no API client: nothing was deleted")
+		return out
+	case confirmed.ID <= 0:
+		out.Kind, out.Err = Refused, fmt.Errorf("invalid customer id %d: nothing was deleted", confirmed.ID)
+		return out
+	}
+	out.Attempt = audit.NewAttempt()
+
+	// 1. Fresh look.
+	fresh, err := d.API.GetCustomer(ctx, confirmed.ID)
+	switch {
+	case apiclient.IsNotFound(err):
+		out.Kind = AlreadyGone
+		return d.skipped(out, confirmed, "already gone before the delete (404 Not Found): nothing sent")
+	case err != nil:
+		out.Kind, out.Err = Refused, fmt.Errorf("%w: %w", ErrPrecheck, err)
+		return d.skipped(out, confirmed, out.Err.Error())
+	}
+	out.Customer = fresh
+	if fresh.InTrash {
+		out.Kind = AlreadyGone
+		return d.skipped(out, confirmed, "already in the trash before the delete: nothing sent")
+	}
+
+	// 2. Same record as confirmed?
+	if diff := differences(confirmed, fresh); diff != "" {
+		out.Kind, out.Err = Changed, ErrChanged
+		return d.skipped(out, confirmed, ErrChanged.Error()+" ("+diff+"); nothing sent")
+	}
+
+	// 3. Intent, durably, before anything is sent.
+	intent := d.entry(audit.PhaseIntent, out.Attempt, fresh)
+	intent.Record = recordJSON(fresh)
+	if err := d.Journal.Append(intent); err != nil {
+		out.Kind, out.Err = Refused, fmt.Errorf("%w: %w", ErrJournal, err)
+		return out
+	}
+	if err := ctx.Err(); err != nil {
+		out.Kind, out.Err = Refused, fmt.Errorf("cancelled before the delete was sent: %w", err)
+		return d.outcome(out, fresh, nil)
+	}
+
+	// 4. One DELETE, never repeated.
+	start := d.now()
+	err = d.API.DeleteCustomer(ctx, fresh.ID)
+	out.Duration = d.now().Sub(start)
+	out.Sent = true
+	out.Status = apiclient.StatusCode(err)
+	switch {
+	case err == nil:
+		out.Kind = Deleted
+		if out.Status == 0 {
+			out.Status = http.StatusNoContent // DeleteCustomer hides the exact 2xx
+		}
+		return d.outcome(out, fresh, err)
+	case out.Status == http.StatusNotFound:
+		out.Kind = AlreadyGone
+		return d.outcome(out, fresh, err)
+	case out.Status >= 400 && out.Status < 500:
+		out.Kind, out.Err = Failed, err
+		return d.outcome(out, fresh, err)
+	}
+
+	// 5. Ambiguous: no status, 5xx, or an unclear 1xx/2xx/3xx answer. Look, don't resend.
+	out.Checked = true
+	timeout := d.CheckTimeout
+	if timeout <= 0 {
+		timeout = DefaultCheckTimeout
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	after, cerr := d.API.GetCustomer(cctx, fresh.ID)
+	cancel()
+	switch {
+	case apiclient.IsNotFound(cerr) || (cerr == nil && after.InTrash):
+		out.Kind = Deleted
+	case cerr == nil:
+		out.Kind, out.Err = Failed, fmt.Errorf("%w (the delete answered: %w)", ErrStillThere, err)
+	default:
+		out.Kind, out.Err = Unknown, fmt.Errorf("%w (delete: %w; check: %w)", ErrOutcomeUnknown, err, cerr)
+	}
+	return d.outcome(out, fresh, err)
+}
+
+// differences says how fresh differs from confirmed in email or name, "" when it does not.
+func differences(confirmed, fresh apiclient.Customer) string {
+	var diffs []string
+	ce, fe := termtext.CleanMax(confirmed.Email, maxFieldCells), termtext.CleanMax(fresh.Email, maxFieldCells)
+	if !strings.EqualFold(ce, fe) {
+		diffs = append(diffs, fmt.Sprintf("email was %q, now %q", ce, fe))
+	}
+	if cn, fn := displayName(confirmed), displayName(fresh); cn != fn {
+		diffs = append(diffs, fmt.Sprintf("name was %q, now %q", cn, fn))
+	}
+	return strings.Join(diffs, ", ")
+}
+
+// displayName is FullName after the TUI's sanitising of each name field.
+func displayName(c apiclient.Customer) string {
+	c.FirstName = termtext.CleanMax(c.FirstName, maxFieldCells)
+	c.LastName = termtext.CleanMax(c.LastName, maxFieldCells)
+	c.Name = termtext.CleanMax(c.Name, maxFieldCells)
+	return termtext.CleanMax(c.FullName(), 2*maxFieldCells+1)
+}
+
+// recordJSON is the record as the server sent it, compacted; the decoded
+// fields when the raw JSON is missing.
+func recordJSON(c apiclient.Customer) json.RawMessage {
+	if len(c.Raw) > 0 {
+		var b bytes.Buffer
+		if json.Compact(&b, c.Raw) == nil {
+			return b.Bytes()
+		}
+	}
+	c.Raw = nil
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func (d *Deleter) entry(phase, attempt string, c apiclient.Customer) audit.Entry {
+	return audit.Entry{
+		Time:       d.now().UTC(),
+		Phase:      phase,
+		Profile:    d.Profile,
+		Site:       d.Site,
+		CustomerID: c.ID,
+		Email:      termtext.CleanMax(c.Email, maxFieldCells),
+		Name:       displayName(c),
+		Attempt:    attempt,
+	}
+}
+
+// skipped journals an attempt that sent nothing.
+func (d *Deleter) skipped(out Outcome, c apiclient.Customer, msg string) Outcome {
+	e := d.entry(audit.PhaseSkipped, out.Attempt, c)
+	e.Result = out.Kind.String()
+	e.Message = termtext.CleanMax(msg, 1000)
+	if err := d.Journal.Append(e); err != nil {
+		out.JournalErr = err
+	}
+	return out
+}
+
+// outcome journals what followed the intent; deleteErr is the DELETE's error, if any.
+func (d *Deleter) outcome(out Outcome, c apiclient.Customer, deleteErr error) Outcome {
+	e := d.entry(audit.PhaseOutcome, out.Attempt, c)
+	e.Result = out.Kind.String()
+	e.Status = out.Status
+	e.DurationMS = out.Duration.Milliseconds()
+	msg := out.Message()
+	switch {
+	case out.Kind == Deleted && out.Checked:
+		msg = "deleted: confirmed by a follow-up check (the delete itself got: " + deleteErr.Error() + ")"
+	case out.Kind == AlreadyGone && deleteErr != nil:
+		msg = "already gone: " + deleteErr.Error()
+	}
+	e.Message = termtext.CleanMax(msg, 1000)
+	if err := d.Journal.Append(e); err != nil {
+		out.JournalErr = err
+	}
+	return out
+}
