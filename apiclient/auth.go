@@ -139,6 +139,13 @@ func (s *tokenSource) request(ctx context.Context, grant, refresh string) (*toke
 	if resp.status < 200 || resp.status >= 300 {
 		e := newError(req.method, req.path, resp)
 		e.Body = "" // may echo credentials
+		if resp.status == http.StatusUnauthorized {
+			e.Hint = hintOAuthRejected
+		}
+		return nil, e
+	}
+	if e := checkJSONBody(req.method, req.path, resp); e != nil && e.Code == CodeWrongContentType {
+		e.Body = ""
 		return nil, e
 	}
 	if notSuccessBody(resp.body) {

@@ -56,18 +56,36 @@ type Options struct {
 	TokenHeader TokenHeader
 	// OAuth enables the client-credentials flow when non-nil.
 	OAuth *OAuth
-	// Timeout bounds each HTTP request (the caller's context still applies); 0 means 15s.
+	// Timeout bounds each try of a request (the caller's context still applies); 0 means
+	// 15s. A try that times out is a *NetError of kind NetTimeout (retried for reads).
 	Timeout time.Duration
 	// Version goes into the User-Agent "wcadmin/<version>"; "dev" when empty.
 	Version string
-	// Transport replaces the default HTTP transport (tests).
+	// Transport replaces the default HTTP transport (tests). With CAFile it must be an
+	// *http.Transport (it is cloned). A transport that skips TLS verification is refused.
 	Transport http.RoundTripper
+	// CAFile is a PEM file of extra certificate authorities to trust for TLS, on top of
+	// the system roots (a store with a private or self-signed CA). It must hold at
+	// least one certificate. TLS verification is always on.
+	CAFile string
 	// DebugLog, when set, receives one line per request and per response. Authorization and
 	// access_token headers and token request/response bodies are redacted.
 	DebugLog io.Writer
-	// MaxReadRetries is how often a GET is retried after 429/502/503/504 (honouring a short
-	// Retry-After). 0 means the default (2); negative disables. DELETE is never retried.
+	// MaxReadRetries is how often a read (GET: list, get, count) is retried after a
+	// network error (refused, reset, a timed-out try; never the caller's context ending),
+	// a 429 or a transient 5xx (500, 502, 503, 504, ...), so a read is tried at most
+	// MaxReadRetries+1 times. Waits use exponential backoff with jitter (about 0.5s, 1s,
+	// ...), or the server's Retry-After when it is at most 30s; a longer Retry-After is
+	// returned as the error at once. 0 means the default (2, i.e. 3 tries in total);
+	// negative disables retries. DELETE is never retried, except once after a 401 when
+	// an OAuth token could be renewed.
 	MaxReadRetries int
+	// OnRetry, when set, is called before each retry wait of a read (see RetryInfo), so a
+	// UI can show "retrying (2/3)…". It runs on the goroutine making the request, which
+	// is blocked until it returns: keep it quick, make it safe for concurrent use, and do
+	// not touch UI state from it (send a message to the UI instead). A per-request hook
+	// can be added with WithRetryNotify; both are called.
+	OnRetry func(RetryInfo)
 }
 
 const (
@@ -78,7 +96,6 @@ const (
 
 	apiPrefix          = "/api/v4"
 	defaultReadRetries = 2
-	maxRetryAfterWait  = 10 * time.Second
 	errBodyLimit       = 2 << 10
 )
 
@@ -90,6 +107,7 @@ type Client struct {
 	timeout     time.Duration
 	tokenHeader TokenHeader
 	readRetries int
+	onRetry     func(RetryInfo)
 	auth        *tokenSource
 	debug       *debugLog
 
@@ -136,9 +154,14 @@ func New(o Options) (*Client, error) {
 		retries = 0
 	}
 
+	transport, err := buildTransport(o.Transport, o.CAFile)
+	if err != nil {
+		return nil, err
+	}
+
 	rc := resty.New()
-	if o.Transport != nil {
-		rc.SetTransport(o.Transport)
+	if transport != nil {
+		rc.SetTransport(transport)
 	}
 	rc.SetCookieJar(nil) // the token is the only credential; no session cookies
 	rc.SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
@@ -159,6 +182,7 @@ func New(o Options) (*Client, error) {
 		timeout:     timeout,
 		tokenHeader: o.TokenHeader,
 		readRetries: retries,
+		onRetry:     o.OnRetry,
 		now:         time.Now,
 		sleep:       sleepCtx,
 	}
@@ -237,11 +261,52 @@ type request struct {
 }
 
 // call runs an authenticated API request: it adds the token, renews it once after a 401
-// (OAuth only), and retries GETs after transient answers. Non-2xx answers become *Error.
+// (OAuth only), and retries reads after network errors and transient answers (see
+// Options.MaxReadRetries). Non-2xx answers and 2xx answers whose body is not JSON (or
+// too large) become *Error; failed exchanges a *NetError wrapped with method and path.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values) (*response, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	req := request{method: method, path: path, query: query}
+	tries := 1
+	if method == http.MethodGet {
+		tries += c.readRetries
+	}
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		resp, err := c.callOnce(ctx, req)
+		if err == nil {
+			if e := checkJSONBody(method, path, resp); e != nil {
+				return nil, e
+			}
+			return resp, nil
+		}
+		if attempt >= tries || !retryable(ctx, err) {
+			return nil, err
+		}
+		wait, ok := retryWait(attempt, err)
+		if !ok {
+			return nil, err // Retry-After beyond what is worth waiting for
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return nil, err // the caller would give up while waiting
+		}
+		c.debug.retry(req, attempt, tries, wait)
+		c.notifyRetry(ctx, RetryInfo{Method: method, Path: path, Attempt: attempt, Max: tries, Wait: wait, Err: err})
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, path, serr)
+		}
+	}
+}
+
+// callOnce is one try: get a token, send, and after a 401 with OAuth renew the token
+// and send once more (the server rejected the request before acting, so this is safe
+// for every method).
+func (c *Client) callOnce(ctx context.Context, req request) (*response, error) {
 	renewed := false
-	retries := 0
 	for {
 		tok, err := c.auth.get(ctx)
 		if err != nil {
@@ -252,7 +317,6 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 			return nil, err
 		}
 		if resp.status == http.StatusUnauthorized && c.auth.oauth != nil && !renewed {
-			// Rejected before acting: safe to renew and repeat once, for every method.
 			renewed = true
 			c.auth.invalidate(tok)
 			continue
@@ -261,29 +325,15 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 			return resp, nil
 		}
 		apiErr := newError(req.method, req.path, resp)
-		if method == http.MethodGet && retries < c.readRetries && transientStatus(resp.status) {
-			wait := apiErr.RetryAfter
-			if wait == 0 {
-				wait = time.Duration(500<<retries) * time.Millisecond
-			}
-			if wait <= maxRetryAfterWait {
-				retries++
-				if err := c.sleep(ctx, wait); err != nil {
-					return nil, apiErr
-				}
-				continue
+		if resp.status == http.StatusUnauthorized {
+			if renewed {
+				apiErr.Hint = hintTokenRejectedOAuth
+			} else {
+				apiErr.Hint = hintTokenRejected
 			}
 		}
 		return nil, apiErr
 	}
-}
-
-func transientStatus(s int) bool {
-	switch s {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true
-	}
-	return false
 }
 
 // send performs exactly one HTTP exchange.
@@ -315,6 +365,9 @@ func (c *Client) send(ctx context.Context, req request, tok string) (*response, 
 	resp, err := r.Execute(req.method, u)
 	if err != nil {
 		c.debug.failure(req, u, time.Since(start), err)
+		if errors.Is(err, resty.ErrResponseBodyTooLarge) && resp != nil && resp.RawResponse != nil {
+			return nil, tooLargeError(req.method, req.path, resp.StatusCode(), resp.Header())
+		}
 		return nil, c.transportError(ctx, tctx, req, err)
 	}
 	out := &response{status: resp.StatusCode(), header: resp.Header(), body: resp.Body()}
@@ -322,17 +375,26 @@ func (c *Client) send(ctx context.Context, req request, tok string) (*response, 
 	return out, nil
 }
 
+// transportError turns a failed exchange into the caller's context error (not a
+// NetError: the caller gave up), or a *NetError wrapped with the method and path.
 func (c *Client) transportError(ctx, tctx context.Context, req request, err error) error {
 	what := req.method + " " + req.path
 	switch {
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
-		return fmt.Errorf("%s: response larger than %d MB: %w", what, MaxResponseBytes>>20, err)
+		return tooLargeError(req.method, req.path, 0, nil)
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", what, ctx.Err())
-	case tctx.Err() != nil:
-		return fmt.Errorf("%s: no answer within %s: %w", what, c.timeout, context.DeadlineExceeded)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	ne := &NetError{Host: c.host, Err: err, timeout: c.timeout}
+	if tctx.Err() != nil {
+		ne.Kind = NetTimeout
+		if !errors.Is(err, context.DeadlineExceeded) {
+			ne.Err = fmt.Errorf("%w (%w)", context.DeadlineExceeded, err)
+		}
+	} else {
+		ne.Kind = classifyNetError(err)
+	}
+	return fmt.Errorf("%s: %w", what, ne)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -408,6 +470,13 @@ func (d *debugLog) response(req request, u string, r *response, dur time.Duratio
 		extra += fmt.Sprintf(" body=%q", cut(string(r.body), 1024))
 	}
 	d.printf("<- %d %s %s %s %dB%s", r.status, req.method, u, dur.Round(time.Millisecond), len(r.body), extra)
+}
+
+func (d *debugLog) retry(req request, attempt, tries int, wait time.Duration) {
+	if d == nil {
+		return
+	}
+	d.printf("~~ RETRY %s %s after try %d/%d in %s", req.method, req.path, attempt, tries, wait.Round(time.Millisecond))
 }
 
 func (d *debugLog) failure(req request, u string, dur time.Duration, err error) {

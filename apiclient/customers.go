@@ -148,7 +148,7 @@ func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
 		return notSuccessError(http.MethodDelete, path, resp)
 	}
 	if _, ok := asObject(resp.body); !ok {
-		return invalidResponse(http.MethodDelete, path, resp, "delete answered with a body that is not JSON; the outcome is unknown")
+		return invalidResponse(http.MethodDelete, path, resp, "delete answered with JSON that is not an object; whether the customer was deleted is unknown")
 	}
 	return nil
 }

@@ -266,7 +266,7 @@ func TestListQuery(t *testing.T) {
 
 func TestListBadBodies(t *testing.T) {
 	for _, tt := range []struct{ name, body, want string }{
-		{"html", `<html>login</html>`, "not a JSON object"},
+		{"html", `<html>login</html>`, "malformed JSON"},
 		{"no customers", `{"data": []}`, `no "customers" field`},
 		{"customers object", `{"customers": {"id": 1}}`, "not a list"},
 		{"record not object", `{"customers": [5]}`, "not a JSON object"},

@@ -228,6 +228,9 @@ func decodePage(body []byte, o ListOptions) (Page, error) {
 		p.Total = t
 	}
 	n := len(records)
+	if p.Offset > math.MaxInt-n {
+		return Page{}, fmt.Errorf("pagination offset %d is out of range", p.Offset)
+	}
 	p.NextOffset = p.Offset + n
 	switch {
 	case n == 0:

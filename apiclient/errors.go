@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrNotSuccess matches (errors.Is) an answer that came with a 2xx status but said
@@ -18,7 +22,19 @@ var ErrNotSuccess = errors.New("apiclient: server answered isSuccess: false")
 // Codes the client sets itself in Error.Code.
 const (
 	CodeNotSuccess      = "isSuccess=false"  // 2xx answer with isSuccess:false / status:error
-	CodeInvalidResponse = "invalid_response" // 2xx answer the client cannot understand
+	CodeInvalidResponse = "invalid_response" // 2xx answer the client cannot understand (e.g. malformed JSON)
+	// CodeWrongContentType: JSON was expected but the answer is labelled e.g. text/html
+	// and is not JSON (typically a login, proxy or maintenance page answered).
+	CodeWrongContentType = "wrong_content_type"
+	// CodeTooLarge: the answer's body exceeds MaxResponseBytes; it was not read further.
+	CodeTooLarge = "too_large"
+)
+
+// Limits on what an error keeps from a body (bodies are untrusted and may be huge).
+const (
+	maxErrMessage = 500
+	maxErrCode    = 100
+	maxErrFields  = 50
 )
 
 // FieldError is one entry of an error body's "errors" (or "details") list.
@@ -42,6 +58,9 @@ type Error struct {
 	RetryAfter time.Duration // from Retry-After (seconds or HTTP date); 0 when absent
 	// Body is the raw body cut to 2 KB (debugging); empty for the token endpoint.
 	Body string
+	// Hint is advice for the operator that Error() appends, e.g. after a 401 "the access
+	// token was rejected (expired or revoked) — ..."; empty when there is none.
+	Hint string
 }
 
 // Error reads e.g. "DELETE /admin/customers/12: 404 Not Found: Customer already in trash".
@@ -86,6 +105,10 @@ func (e *Error) Error() string {
 			b.WriteString(f.Code)
 		}
 	}
+	if e.Hint != "" {
+		b.WriteString(" — ")
+		b.WriteString(e.Hint)
+	}
 	return b.String()
 }
 
@@ -116,7 +139,8 @@ func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidde
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
 
 // IsTransient reports answers worth trying again later for reads: 429, 5xx.
-// (Network errors are not *Error; callers decide on those.)
+// (Network errors are *NetError, not *Error: see IsNetError, NetErrorKindOf and,
+// after a DELETE, IsAmbiguous.)
 func IsTransient(err error) bool {
 	s := StatusCode(err)
 	return s == http.StatusTooManyRequests || s >= 500
@@ -128,7 +152,7 @@ func newError(method, path string, r *response) *Error {
 		StatusCode: r.status,
 		Method:     method,
 		Path:       path,
-		Body:       cut(string(r.body), errBodyLimit),
+		Body:       bodyExcerpt(r.body),
 		RequestID:  requestIDHeader(r.header),
 		RetryAfter: parseRetryAfter(r.header.Get("Retry-After"), time.Now()),
 	}
@@ -177,13 +201,13 @@ func readEnvelope(e *Error, body []byte) {
 	if raw, ok := m["error"]; ok {
 		if obj, ok := asObject(raw); ok {
 			if e.Code == "" {
-				e.Code = flexString(obj["code"])
+				e.Code = cut(flexString(obj["code"]), maxErrCode)
 			}
 			if msg := flexString(obj["message"]); msg != "" && e.Message == "" {
 				e.Message = cut(msg, 500)
 			}
 			if id := flexString(obj["request_id"]); id != "" {
-				e.RequestID = id
+				e.RequestID = cut(id, 200)
 			}
 			e.Fields = append(e.Fields, fieldErrors(obj["details"])...)
 			e.Fields = append(e.Fields, fieldErrors(obj["errors"])...)
@@ -193,7 +217,7 @@ func readEnvelope(e *Error, body []byte) {
 			case strings.ContainsAny(s, " \t") && e.Message == "":
 				e.Message = cut(s, 500)
 			case !strings.ContainsAny(s, " \t") && e.Code == "":
-				e.Code = s
+				e.Code = cut(s, maxErrCode)
 			}
 		}
 	}
@@ -201,14 +225,17 @@ func readEnvelope(e *Error, body []byte) {
 		// "code" is the HTTP status in [B]; only a textual code is worth keeping.
 		if s := flexString(m["code"]); s != "" {
 			if _, err := strconv.Atoi(s); err != nil {
-				e.Code = s
+				e.Code = cut(s, maxErrCode)
 			}
 		}
 	}
 	if id := flexString(m["request_id"]); id != "" && e.RequestID == "" {
-		e.RequestID = id
+		e.RequestID = cut(id, 200)
 	}
 	e.Fields = append(e.Fields, fieldErrors(m["errors"])...)
+	if len(e.Fields) > maxErrFields {
+		e.Fields = e.Fields[:maxErrFields:maxErrFields]
+	}
 }
 
 // fieldErrors reads a list of {field,code,message} objects or strings, or a map
@@ -228,12 +255,12 @@ func fieldErrors(raw json.RawMessage) []FieldError {
 		for _, it := range items {
 			if obj, ok := asObject(it); ok {
 				f := FieldError{
-					Field:   flexString(obj["field"]),
-					Code:    flexString(obj["code"]),
-					Message: cut(flexString(obj["message"]), 500),
+					Field:   cut(flexString(obj["field"]), maxErrCode),
+					Code:    cut(flexString(obj["code"]), maxErrCode),
+					Message: cut(flexString(obj["message"]), maxErrMessage),
 				}
 				if f.Field == "" {
-					f.Field = flexString(obj["param"])
+					f.Field = cut(flexString(obj["param"]), maxErrCode)
 				}
 				if f != (FieldError{}) {
 					out = append(out, f)
@@ -246,12 +273,12 @@ func fieldErrors(raw json.RawMessage) []FieldError {
 		obj, _ := asObject(raw)
 		for k, v := range obj {
 			if s := flexString(v); s != "" {
-				out = append(out, FieldError{Field: k, Message: cut(s, 500)})
+				out = append(out, FieldError{Field: cut(k, maxErrCode), Message: cut(s, maxErrMessage)})
 				continue
 			}
 			var list []string
 			if json.Unmarshal(v, &list) == nil && len(list) > 0 {
-				out = append(out, FieldError{Field: k, Message: cut(strings.Join(list, "; "), 500)})
+				out = append(out, FieldError{Field: cut(k, maxErrCode), Message: cut(strings.Join(list, "; "), maxErrMessage)})
 			}
 		}
 		sortFields(out)
@@ -264,11 +291,7 @@ func fieldErrors(raw json.RawMessage) []FieldError {
 }
 
 func sortFields(f []FieldError) {
-	for i := 1; i < len(f); i++ {
-		for j := i; j > 0 && f[j].Field < f[j-1].Field; j-- {
-			f[j], f[j-1] = f[j-1], f[j]
-		}
-	}
+	slices.SortStableFunc(f, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 }
 
 // notSuccessBody reports whether a 2xx body says it is an error: {"isSuccess": false}
@@ -314,7 +337,7 @@ func invalidResponse(method, path string, r *response, why string) *Error {
 		Message:    "unexpected answer: " + why,
 		Code:       CodeInvalidResponse,
 		RequestID:  requestIDHeader(r.header),
-		Body:       cut(string(r.body), errBodyLimit),
+		Body:       bodyExcerpt(r.body),
 	}
 }
 
@@ -365,4 +388,93 @@ func cut(s string, n int) string {
 		i--
 	}
 	return s[:i] + "…"
+}
+
+// checkJSONBody vets a 2xx body that should be JSON (an empty body passes: callers
+// decide whether that is fine). A body that does not parse is CodeWrongContentType
+// when the Content-Type names something other than JSON (a login, proxy or
+// maintenance page answered), else CodeInvalidResponse (malformed JSON). A JSON body
+// under a wrong label is accepted: some stores mislabel their answers.
+func checkJSONBody(method, path string, r *response) *Error {
+	body := bytes.TrimSpace(r.body)
+	if len(body) == 0 {
+		return nil
+	}
+	var raw json.RawMessage
+	err := json.Unmarshal(body, &raw) // validates without building a tree
+	if err == nil {
+		return nil
+	}
+	unknown := ""
+	if method == http.MethodDelete {
+		unknown = "; whether the customer was deleted is unknown: check before trying again"
+	}
+	if ct, ok := nonJSONContentType(r.header.Get("Content-Type")); ok {
+		e := invalidResponse(method, path, r, "")
+		e.Code = CodeWrongContentType
+		e.Message = fmt.Sprintf("expected JSON but the store answered with %s — a login page, proxy or maintenance page "+
+			"probably answered instead of the API: check the site URL (and any proxy or VPN)%s", ct, unknown)
+		return e
+	}
+	why := err.Error()
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		why = fmt.Sprintf("%s at byte %d", se.Error(), se.Offset)
+	}
+	e := invalidResponse(method, path, r, "")
+	e.Message = fmt.Sprintf("the store answered with malformed JSON (%s) — the store or something in between sent a "+
+		"broken answer: check the site URL and try again%s", cut(why, 200), unknown)
+	return e
+}
+
+// nonJSONContentType returns the media type when ct names one that is not JSON;
+// ok is false for JSON types (application/json, text/json, */*+json) and when ct is
+// missing or unparseable.
+func nonJSONContentType(ct string) (string, bool) {
+	if strings.TrimSpace(ct) == "" {
+		return "", false
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "", false
+	}
+	if strings.HasSuffix(mt, "/json") || strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "/x-json") {
+		return "", false
+	}
+	return cut(mt, 100), true
+}
+
+// tooLargeError is an answer whose body exceeded MaxResponseBytes.
+func tooLargeError(method, path string, status int, h http.Header) *Error {
+	msg := fmt.Sprintf("the store's answer is larger than %d MB, more than the client accepts — "+
+		"check that the site URL points at the store's API, or ask for smaller pages", MaxResponseBytes>>20)
+	if method == http.MethodDelete && status >= 200 && status < 300 {
+		msg += "; whether the customer was deleted is unknown: check before trying again"
+	}
+	return &Error{
+		StatusCode: status,
+		Method:     method,
+		Path:       path,
+		Message:    msg,
+		Code:       CodeTooLarge,
+		RequestID:  requestIDHeader(h),
+	}
+}
+
+// Hints for rejected credentials.
+const (
+	hintTokenRejected = "the access token was rejected (expired or revoked) — get a new access token or check " +
+		"the credentials (and the token header style: Bearer or access_token)"
+	hintTokenRejectedOAuth = "the access token was rejected (expired or revoked) even after renewing it — check the " +
+		"OAuth credentials, the API user's rights and the token header style (Bearer or access_token)"
+	hintOAuthRejected = "the store rejected the OAuth credentials — check the client id, client secret, " +
+		"user name and password"
+)
+
+// bodyExcerpt is the start of body for Error.Body, converting only what is kept.
+func bodyExcerpt(body []byte) string {
+	if len(body) > errBodyLimit+utf8.UTFMax {
+		body = body[:errBodyLimit+utf8.UTFMax]
+	}
+	return cut(string(body), errBodyLimit)
 }

@@ -2,9 +2,71 @@
 // WCADMIN_* environment variables, a profile in a TOML file and built-in
 // defaults (in that order of precedence), and validates the result so the
 // rest of the program can trust it.
+//
+// # Profile keys
+//
+//	site                  store URL (--site, WCADMIN_SITE)
+//	token                 access token (WCADMIN_TOKEN)
+//	token_header          "bearer" (default) or "access_token"
+//	client_id, client_secret, username, password, redirect_uri
+//	                      OAuth instead of a token (WCADMIN_CLIENT_ID, ...)
+//	token_command, client_secret_command, password_command
+//	                      a command printing the secret (see below)
+//	read_only             true disables deletes (--read-only, WCADMIN_READ_ONLY)
+//	protected             true marks a production store (WCADMIN_PROTECTED)
+//	allow_insecure_http   allow http:// to a non-loopback host
+//	timeout               per-request timeout, e.g. "15s" (--timeout, WCADMIN_TIMEOUT)
+//	ca_file               PEM file of extra CAs to trust (WCADMIN_CA_FILE)
+//	audit_log             audit journal path (--audit-log, WCADMIN_AUDIT_LOG)
+//
+// # Safety settings
+//
+// read_only and protected can only be turned on: any layer that sets them to
+// true wins, and a false from a higher layer (--read-only=false,
+// WCADMIN_READ_ONLY=false, WCADMIN_PROTECTED=false) cannot undo it. So a
+// profile marked protected = true for production stays protected whatever
+// the environment says. protected has no flag. What protection means (extra
+// confirmation before destructive actions) is up to the callers.
+//
+// # Secrets
+//
+// Secrets are never flags: argv is visible to other users via ps and ends
+// up in shell history. They come from, highest first: the environment
+// (WCADMIN_TOKEN, WCADMIN_CLIENT_SECRET, WCADMIN_PASSWORD), a command named
+// by token_command, client_secret_command or password_command, or the plain
+// key in the file.
+//
+// A command is either a string, split into arguments on white space with
+// simple quoting ('single' is literal, "double" honours \" and \\, a
+// backslash outside quotes escapes the next character), or an array of
+// strings:
+//
+//	token_command = "pass show wcadmin/prod-token"
+//	token_command = ["op", "read", "op://Shop/wcadmin/token"]
+//
+// It runs without a shell (so no pipes, $VARS or globs; write
+// ["sh", "-c", "..."] to get one), with no stdin and a 10 second limit.
+// A leading "~/" in the program name is expanded and a relative program
+// path containing a slash is taken relative to the config file's
+// directory. Its stdout, trimmed of surrounding white space, is the secret;
+// it must be one non-empty line. Commands run only for the profile in use,
+// only when no environment variable provides that secret, and only after
+// the rest of the configuration has been validated.
+//
+// A config file that holds a plain token, client_secret or password in any
+// profile must not be accessible by group or others (mode & 0o077 == 0),
+// or Load refuses it and tells the user to chmod 600 it. Files holding only
+// commands and non-secret settings may be world-readable.
+//
+// # Paths
+//
+// A relative ca_file or audit_log in the config file is taken relative to
+// the config file's directory; from a flag or the environment, relative to
+// the working directory. A leading "~/" in them is expanded whatever the layer.
 package config
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,12 +85,14 @@ const (
 // Flags carries the command-line flags. Only names present in Set count,
 // so a flag left at its zero value does not override lower layers. Keys:
 // "site", "profile", "config", "read-only", "allow-insecure-http",
-// "timeout". Secrets are deliberately not flags: argv is visible to other
-// users via ps and ends up in shell history.
+// "timeout", "audit-log". Secrets are deliberately not flags: argv is
+// visible to other users via ps and ends up in shell history. Nor is
+// protected: a flag could only turn it on, which a profile already does.
 type Flags struct {
 	Site, Profile, Config       string
 	ReadOnly, AllowInsecureHTTP bool
 	Timeout                     time.Duration
+	AuditLog                    string // --audit-log; "" means the audit package's default
 	Set                         map[string]bool
 }
 
@@ -45,6 +109,19 @@ type Settings struct {
 
 	ReadOnly, AllowInsecureHTTP bool
 	Timeout                     time.Duration
+
+	// Protected marks a production store. Like ReadOnly, once a layer
+	// turns it on nothing can turn it off. Callers should demand extra
+	// confirmation before destructive actions.
+	Protected bool
+
+	// CAFile, when not "", is a PEM file holding at least one certificate
+	// of a CA to trust for the store's TLS certificate (checked by Load).
+	CAFile string
+
+	// AuditLog is the audit journal path; "" means the default chosen by
+	// the audit package.
+	AuditLog string
 
 	// Sources maps a setting's file key ("site", "token", "read_only",
 	// "profile", "config", ...) to where its value came from, e.g.
@@ -90,11 +167,21 @@ func DefaultPath(getenv func(string) string) string {
 // Load reads the config file, picks a profile, merges the layers and
 // validates the result. getenv is normally os.Getenv (nil means that);
 // tests pass a map lookup. Errors are *Error with a message a user can act on.
+// It is LoadContext with context.Background().
 func Load(f Flags, getenv func(string) string) (Settings, error) {
+	return LoadContext(context.Background(), f, getenv)
+}
+
+// LoadContext is Load with a context that bounds the secret commands
+// (token_command, ...); each also has its own 10 second limit.
+func LoadContext(ctx context.Context, f Flags, getenv func(string) string) (Settings, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	l := &loader{flags: f, getenv: getenv}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	l := &loader{ctx: ctx, flags: f, getenv: getenv, run: runCommand, cmds: map[string][]string{}}
 	if err := l.load(); err != nil {
 		return Settings{}, err
 	}

@@ -17,6 +17,10 @@ import (
 type fileConfig struct {
 	DefaultProfile *string                `toml:"default_profile"`
 	Profiles       map[string]fileProfile `toml:"profiles"`
+
+	// commands holds the parsed argv of each profile's *_command keys:
+	// commands[profile][key].
+	commands map[string]map[string][]string
 }
 
 type fileProfile struct {
@@ -31,12 +35,50 @@ type fileProfile struct {
 	ReadOnly          *bool         `toml:"read_only"`
 	AllowInsecureHTTP *bool         `toml:"allow_insecure_http"`
 	Timeout           *fileDuration `toml:"timeout"`
+	Protected         *bool         `toml:"protected"`
+	CAFile            *string       `toml:"ca_file"`
+	AuditLog          *string       `toml:"audit_log"`
+
+	// A string or an array of strings; checked by parseCommands.
+	TokenCommand        any `toml:"token_command"`
+	ClientSecretCommand any `toml:"client_secret_command"`
+	PasswordCommand     any `toml:"password_command"`
 }
 
 // profileKeys lists the keys a profile accepts, for hints.
 var profileKeys = []string{
 	"site", "token", "token_header", "client_id", "client_secret", "username",
 	"password", "redirect_uri", "read_only", "allow_insecure_http", "timeout",
+	"protected", "ca_file", "audit_log",
+	"token_command", "client_secret_command", "password_command",
+}
+
+// boolKeys are the profile keys that take true or false.
+var boolKeys = []string{"read_only", "allow_insecure_http", "protected"}
+
+// commandValue returns the raw value of a *_command key.
+func (p fileProfile) commandValue(key string) any {
+	switch key {
+	case "token_command":
+		return p.TokenCommand
+	case "client_secret_command":
+		return p.ClientSecretCommand
+	case "password_command":
+		return p.PasswordCommand
+	}
+	return nil
+}
+
+// plainSecrets lists the secret keys the profile holds as non-empty plain
+// values.
+func (p fileProfile) plainSecrets() []string {
+	var keys []string
+	for _, k := range secretKeys {
+		if v := profileString(p, k); v != nil && *v != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }
 
 // fileDuration parses while decoding so a bad value is reported with the
@@ -76,13 +118,51 @@ func parseFile(path string, data []byte) (*fileConfig, error) {
 	if err != nil {
 		return nil, decodeError(path, err)
 	}
-	if err := unknownKeys(path, data, md.Undecoded()); err != nil {
-		return nil, err
-	}
 	if _, ok := fc.Profiles[""]; ok { // "" means "no profile" in Settings
 		return nil, &Error{Setting: "profile", Msg: path + `: profile name "" is empty`, Fix: "give the profile a name, e.g. [profiles.prod]"}
 	}
+	// Before unknownKeys: a table given as a command leaves its keys
+	// undecoded, and "must be a string or an array" says more.
+	if err := fc.parseCommands(path, data); err != nil {
+		return nil, err
+	}
+	if err := unknownKeys(path, data, md.Undecoded()); err != nil {
+		return nil, err
+	}
 	return &fc, nil
+}
+
+// parseCommands checks every profile's *_command keys, not only the
+// profile in use, so a mistake shows up before it matters. Nothing runs.
+func (fc *fileConfig) parseCommands(path string, data []byte) *Error {
+	for _, name := range fc.profileNames() {
+		p := fc.Profiles[name]
+		for _, secret := range secretKeys {
+			key := secret + "_command"
+			raw := p.commandValue(key)
+			if raw == nil {
+				continue
+			}
+			argv, problem := parseCommand(raw)
+			if problem != "" {
+				where := path
+				if line := keyLine(data, toml.Key{"profiles", name, key}); line > 0 {
+					where = fmt.Sprintf("%s:%d", path, line)
+				}
+				return &Error{Setting: key,
+					Msg: fmt.Sprintf("%s: %s in profile %s %s", where, key, name, problem),
+					Fix: fmt.Sprintf(`write it as a string such as %s = "pass show wcadmin/%s" or an array such as %s = ["pass", "show", "wcadmin/%s"]`, key, secret, key, secret)}
+			}
+			if fc.commands == nil {
+				fc.commands = map[string]map[string][]string{}
+			}
+			if fc.commands[name] == nil {
+				fc.commands[name] = map[string][]string{}
+			}
+			fc.commands[name][key] = argv
+		}
+	}
+	return nil
 }
 
 func decodeError(path string, err error) *Error {
@@ -123,9 +203,9 @@ func typeError(path string, err error) *Error {
 		e.Setting = "profile"
 		e.Msg = fmt.Sprintf("%s: %s is not a profile table", where, m[2])
 		e.Fix = "put settings under a named profile such as [profiles.prod]"
-	case last == "read_only" || last == "allow_insecure_http":
+	case slices.Contains(boolKeys, last):
 		e.Msg = fmt.Sprintf("%s: %s must be true or false", where, last)
-		e.Fix = "write it without quotes, e.g. read_only = true"
+		e.Fix = fmt.Sprintf("write it without quotes, e.g. %s = true", last)
 	case last == "default_profile" || slices.Contains(profileKeys, last):
 		e.Msg = fmt.Sprintf("%s: %s must be a string", where, last)
 		e.Fix = fmt.Sprintf("put the value in double quotes, e.g. %s = \"...\"", last)

@@ -1,10 +1,14 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,24 +23,32 @@ var (
 		"client_id": "WCADMIN_CLIENT_ID", "client_secret": "WCADMIN_CLIENT_SECRET",
 		"username": "WCADMIN_USERNAME", "password": "WCADMIN_PASSWORD",
 		"redirect_uri": "WCADMIN_REDIRECT_URI", "read_only": "WCADMIN_READ_ONLY",
-		"timeout": "WCADMIN_TIMEOUT",
+		"timeout": "WCADMIN_TIMEOUT", "protected": "WCADMIN_PROTECTED",
+		"ca_file": "WCADMIN_CA_FILE", "audit_log": "WCADMIN_AUDIT_LOG",
 	}
 	flagNames = map[string]string{
 		"site": "site", "read_only": "read-only",
 		"allow_insecure_http": "allow-insecure-http", "timeout": "timeout",
+		"audit_log": "audit-log",
 	}
 )
 
 // flagKeys are the valid keys of Flags.Set.
-var flagKeys = []string{"site", "profile", "config", "read-only", "allow-insecure-http", "timeout"}
+var flagKeys = []string{"site", "profile", "config", "read-only", "allow-insecure-http", "timeout", "audit-log"}
 
 // loader holds the state of one Load call.
 type loader struct {
+	ctx    context.Context
 	flags  Flags
 	getenv func(string) string
+	run    func(ctx context.Context, argv []string) ([]byte, error)
 	path   string // file read, or that would have been read; for messages
 	file   *fileConfig
 	s      Settings
+	// cmds holds, by secret key ("token", ...), the command still to run
+	// for it: set by the profile, dropped when a higher layer sets the
+	// secret itself.
+	cmds map[string][]string
 }
 
 func (l *loader) load() error {
@@ -63,7 +75,10 @@ func (l *loader) load() error {
 		return err
 	}
 	l.applyFlags()
-	return l.validate()
+	if err := l.validate(); err != nil {
+		return err
+	}
+	return l.runSecretCommands()
 }
 
 func (l *loader) readFile() error {
@@ -80,7 +95,7 @@ func (l *loader) readFile() error {
 	if l.path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(l.path)
+	data, mode, err := readFileMode(l.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && src == "":
 		return nil // the default file is optional
@@ -98,6 +113,9 @@ func (l *loader) readFile() error {
 	if err != nil {
 		return err
 	}
+	if err := checkFileMode(l.path, mode, fc); err != nil {
+		return err
+	}
 	l.file = fc
 	l.s.ConfigFile = l.path
 	if src == "" {
@@ -105,6 +123,50 @@ func (l *loader) readFile() error {
 	}
 	l.s.Sources["config"] = src
 	return nil
+}
+
+// readFileMode reads the file and returns the mode of what it read (the
+// same open file, not a second lookup of the path).
+func readFileMode(path string) ([]byte, fs.FileMode, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	data, err := io.ReadAll(f)
+	return data, fi.Mode(), err
+}
+
+// checkFileMode refuses a regular file that holds a plain secret in any
+// profile and is accessible by group or others: the secret is as good as
+// shared. Windows has no such mode bits; pipes and the like (e.g.
+// --config <(pass show wcadmin.toml)) are not files others can open.
+func checkFileMode(path string, mode fs.FileMode, fc *fileConfig) *Error {
+	if runtime.GOOS == "windows" || !mode.IsRegular() || mode.Perm()&0o077 == 0 {
+		return nil
+	}
+	for _, name := range fc.profileNames() {
+		if keys := fc.Profiles[name].plainSecrets(); len(keys) > 0 {
+			return &Error{Setting: "config",
+				Msg: fmt.Sprintf("config file %s holds a secret (%s in profile %s) but its mode %04o lets group or others read it",
+					path, keys[0], name, mode.Perm()),
+				Fix: fmt.Sprintf("run chmod 600 %s, or move the secrets to %s_command or WCADMIN_* variables", shellQuote(path), keys[0])}
+		}
+	}
+	return nil
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it, so a fix can be
+// pasted.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+,:@%=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // pickProfile: --profile > WCADMIN_PROFILE > default_profile > the only
@@ -152,8 +214,31 @@ func (l *loader) applyProfile(p fileProfile) {
 			l.setString(key, dst, *v, src)
 		}
 	}
+	for _, secret := range secretKeys {
+		if argv := l.file.commands[l.s.Profile][secret+"_command"]; argv != nil {
+			// The command beats the plain key in the same profile.
+			*l.stringFields()[secret] = ""
+			l.cmds[secret] = argv
+			l.s.Sources[secret] = fmt.Sprintf("%s_command of profile %s in %s", secret, l.s.Profile, l.path)
+		}
+	}
 	if p.ReadOnly != nil {
 		l.setReadOnly(*p.ReadOnly, src)
+	}
+	if p.Protected != nil {
+		l.setProtected(*p.Protected, src)
+	}
+	if p.CAFile != nil && *p.CAFile != "" {
+		l.s.CAFile = l.relToFile(expandHome(*p.CAFile, l.getenv))
+		l.s.Sources["ca_file"] = src
+	}
+	if p.AuditLog != nil {
+		v := *p.AuditLog
+		if v != "" {
+			v = l.relToFile(expandHome(v, l.getenv))
+		}
+		l.s.AuditLog = v
+		l.s.Sources["audit_log"] = src
 	}
 	if p.AllowInsecureHTTP != nil {
 		l.s.AllowInsecureHTTP = *p.AllowInsecureHTTP
@@ -181,6 +266,23 @@ func (l *loader) applyEnv() error {
 				Fix: "set it to true or false, or unset it"}
 		}
 		l.setReadOnly(b, "env WCADMIN_READ_ONLY")
+	}
+	if v := l.getenv("WCADMIN_PROTECTED"); v != "" {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return &Error{Setting: "protected",
+				Msg: fmt.Sprintf("WCADMIN_PROTECTED=%q is not a boolean", v),
+				Fix: "set it to true, or unset it (false cannot unprotect a protected profile)"}
+		}
+		l.setProtected(b, "env WCADMIN_PROTECTED")
+	}
+	if v := l.getenv("WCADMIN_CA_FILE"); v != "" {
+		l.s.CAFile = expandHome(v, l.getenv)
+		l.s.Sources["ca_file"] = "env WCADMIN_CA_FILE"
+	}
+	if v := l.getenv("WCADMIN_AUDIT_LOG"); v != "" {
+		l.s.AuditLog = expandHome(v, l.getenv)
+		l.s.Sources["audit_log"] = "env WCADMIN_AUDIT_LOG"
 	}
 	// A malformed value is an error even if a flag would override it, so a
 	// typo never lingers unnoticed.
@@ -213,6 +315,30 @@ func (l *loader) applyFlags() {
 		l.s.Timeout = f.Timeout
 		l.s.Sources["timeout"] = "flag --timeout"
 	}
+	if f.Set["audit-log"] {
+		l.s.AuditLog = expandHome(f.AuditLog, l.getenv)
+		l.s.Sources["audit_log"] = "flag --audit-log"
+	}
+}
+
+// setProtected works like setReadOnly: any layer can turn protection on,
+// none can turn it off.
+func (l *loader) setProtected(v bool, src string) {
+	if v {
+		l.s.Protected = true
+		l.s.Sources["protected"] = src
+	} else if !l.s.Protected {
+		l.s.Sources["protected"] = src
+	}
+}
+
+// relToFile takes a relative path from the config file relative to the
+// file's directory.
+func (l *loader) relToFile(path string) string {
+	if filepath.IsAbs(path) || l.path == "" {
+		return path
+	}
+	return filepath.Join(filepath.Dir(l.path), path)
 }
 
 // setReadOnly is called layer by layer, lowest first. Read-only is a safety
@@ -232,6 +358,7 @@ func (l *loader) setReadOnly(v bool, src string) {
 func (l *loader) setString(key string, dst *string, v, src string) {
 	*dst = v
 	l.s.Sources[key] = src
+	delete(l.cmds, key) // a higher layer's secret beats a profile's command
 }
 
 // stringFields maps the string settings' file keys to their fields.

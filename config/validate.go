@@ -1,16 +1,21 @@
 package config
 
 import (
+	"crypto/x509"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"net/netip"
 	"net/url"
+	"os"
 	"strings"
 )
 
 var oauthKeys = []string{"client_id", "client_secret", "username", "password", "redirect_uri"}
 
 func (l *loader) validate() error {
-	for _, check := range []func() *Error{l.checkSite, l.checkCredentials, l.checkTokenHeader, l.checkTimeout} {
+	for _, check := range []func() *Error{l.checkSite, l.checkCredentials, l.checkTokenHeader, l.checkTimeout, l.checkCAFile} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -88,9 +93,13 @@ func (l *loader) checkCredentials() *Error {
 		"client_id": s.ClientID, "client_secret": s.ClientSecret, "username": s.Username,
 		"password": s.Password, "redirect_uri": s.RedirectURI,
 	}
+	// A secret whose command has yet to run counts as set: commands run
+	// after validation, and only when the settings are consistent.
+	isSet := func(k string) bool { return vals[k] != "" || l.cmds[k] != nil }
+	hasToken := s.Token != "" || l.cmds["token"] != nil
 	var have, missing []string
 	for _, k := range oauthKeys {
-		if vals[k] != "" {
+		if isSet(k) {
 			have = append(have, k)
 		} else {
 			missing = append(missing, k)
@@ -98,15 +107,15 @@ func (l *loader) checkCredentials() *Error {
 	}
 	allOAuth := "client_id, client_secret, username, password and redirect_uri"
 	switch {
-	case s.Token != "" && len(have) > 0:
+	case hasToken && len(have) > 0:
 		return &Error{Setting: "token",
 			Msg: fmt.Sprintf("both token (from %s) and OAuth %s (from %s) are set", s.Source("token"), have[0], s.Source(have[0])),
 			Fix: "set either token or " + allOAuth + ", not both"}
-	case s.Token != "":
+	case hasToken:
 		return nil
 	case len(have) == 0:
 		return &Error{Setting: "token", Msg: "no credentials",
-			Fix: fmt.Sprintf("set WCADMIN_TOKEN or token = \"...\" %s, or all of %s (or their WCADMIN_* variables)", l.fileWhere(), allOAuth)}
+			Fix: fmt.Sprintf("set WCADMIN_TOKEN, or token = \"...\" or token_command = \"...\" %s, or all of %s (or their WCADMIN_* variables or *_command keys)", l.fileWhere(), allOAuth)}
 	case len(missing) > 0:
 		envs := make([]string, len(missing))
 		for i, k := range missing {
@@ -142,6 +151,54 @@ func (l *loader) checkTimeout() *Error {
 			Fix: `use a duration such as "15s" or "1m"`}
 	}
 	return nil
+}
+
+// maxCAFile bounds what Load reads from ca_file; CA bundles are far smaller.
+const maxCAFile = 4 << 20
+
+func (l *loader) checkCAFile() *Error {
+	path := l.s.CAFile
+	if path == "" {
+		return nil
+	}
+	what := fmt.Sprintf("ca_file %s (from %s)", path, l.s.Source("ca_file"))
+	const fix = "point ca_file or WCADMIN_CA_FILE at a PEM file with the certificate of the CA that signed the store's certificate"
+	bad := func(msg, fix string) *Error { return &Error{Setting: "ca_file", Msg: what + " " + msg, Fix: fix} }
+	// Stat first: opening a FIFO or a terminal would block.
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return bad("does not exist", fix)
+	case err != nil:
+		return bad("cannot be read: "+errText(err), "check the path and its permissions")
+	case !fi.Mode().IsRegular():
+		return bad("is not a regular file", fix)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return bad("cannot be read: "+errText(err), "check the path and its permissions")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	switch {
+	case err != nil:
+		return bad("cannot be read: "+errText(err), "check the path and its permissions")
+	case len(data) > maxCAFile:
+		return bad(fmt.Sprintf("is larger than %d MiB", maxCAFile>>20), fix)
+	case !x509.NewCertPool().AppendCertsFromPEM(data):
+		return bad("holds no PEM certificate",
+			"it must contain -----BEGIN CERTIFICATE----- blocks; convert a DER file with: openssl x509 -inform der -in ca.der -out ca.pem")
+	}
+	return nil
+}
+
+// errText is an error without the path that the message already names.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // howToSet lists every layer that can set key, e.g. `set --site,

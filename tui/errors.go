@@ -24,9 +24,13 @@ func (m *Model) explain(what string, err error) string {
 func (m *Model) describe(err error) string {
 	host := m.opts.Host
 	var apiErr *apiclient.Error
+	var netErr *apiclient.NetError
 	switch {
+	case errors.As(err, &netErr):
+		// The client already says what failed and what to do.
+		return termtext.CleanMax(netErr.Error(), 200)
 	case apiclient.IsUnauthorized(err):
-		return fmt.Sprintf("the store rejected the credentials (401). Check %s.", m.opts.CredentialsHint)
+		return fmt.Sprintf("the store rejected the credentials (401): wrong, expired or revoked. Check %s.", m.opts.CredentialsHint)
 	case apiclient.IsForbidden(err):
 		return fmt.Sprintf("the credentials lack permission for this (403). Ask for admin customer rights or check %s.", m.opts.CredentialsHint)
 	case apiclient.IsRateLimited(err):
@@ -38,7 +42,10 @@ func (m *Model) describe(err error) string {
 			status = "the store answered isSuccess:false"
 		}
 		if msg != "" && msg != http.StatusText(apiErr.StatusCode) {
-			return status + ": " + msg
+			status += ": " + msg
+		}
+		if apiErr.Hint != "" {
+			status += " — " + termtext.CleanMax(apiErr.Hint, 120)
 		}
 		return status
 	case errors.Is(err, context.DeadlineExceeded):

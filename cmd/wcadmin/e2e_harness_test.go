@@ -433,7 +433,7 @@ type row struct {
 
 // rowLine matches a customer row: the cursor "▶" or a blank, an optional
 // mark "●", blanks, then the numeric id as the first column.
-var rowLine = regexp.MustCompile(`^(▶)?(●)?\s{1,4}(\d+)(\s|$)`)
+var rowLine = regexp.MustCompile(`^(▶| )(●| ) (\d+)(\s|$)`)
 
 // rows parses the customer rows on screen.
 func rows(screen string) []row {
@@ -447,7 +447,7 @@ func rows(screen string) []row {
 		if err != nil || id <= 0 {
 			continue
 		}
-		out = append(out, row{selected: m[1] != "", marked: m[2] != "", id: id, text: line})
+		out = append(out, row{selected: m[1] == "▶", marked: m[2] == "●", id: id, text: line})
 	}
 	return out
 }

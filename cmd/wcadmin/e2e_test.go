@@ -304,12 +304,12 @@ func TestE2EErrorsWithoutTTY(t *testing.T) {
 	t.Run("wrong token", func(t *testing.T) {
 		t.Parallel()
 		store, srv := defaultStore(t)
-		c := startConsole(t, map[string]string{"WCADMIN_SITE": srv.URL, "WCADMIN_TOKEN": "wrong"})
+		c := startConsole(t, map[string]string{"WCADMIN_SITE": srv.URL, "WCADMIN_TOKEN": "bad-token-4711"})
 		s := c.waitFor("rejected the credentials (401)")
 		if n := len(rows(s)); n != 0 {
 			t.Errorf("%d customer rows shown after a 401:\n%s", n, s)
 		}
-		if strings.Contains(s, "wrong") {
+		if strings.Contains(s, "bad-token-4711") {
 			t.Errorf("the token is shown on screen:\n%s", s)
 		}
 		got := store.Requests()

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wcadmin/wcadmin/apiclient/apitest"
+	"github.com/wcadmin/wcadmin/audit"
+)
+
+// Filter, mark three customers, bulk-delete them by typing the count, and
+// check on the store that exactly those three are gone and the journal holds
+// an intent and an outcome for each.
+func TestE2EFilterMarkBulkDelete(t *testing.T) {
+	t.Parallel()
+	store, srv := defaultStore(t)
+	ids := store.IDs()
+	spam := []int64{ids[3], ids[9], ids[14]}
+	for i, id := range spam {
+		store.SetField(id, "email", fmt.Sprintf("spam-bot-%d@junk.example", i))
+	}
+	c, _ := startLoaded(t, store, consoleEnv(srv))
+	c.sendKeys("/")
+	c.sendLiteral("spam-bot")
+	c.waitFor("3 matches of")
+	c.sendKeys("Enter")
+	c.sendKeys("C-a")
+	c.waitFor("● 3 marked")
+	for _, r := range rows(c.screen()) {
+		if !r.marked {
+			t.Fatalf("row %d on screen is not marked", r.id)
+		}
+	}
+	c.sendKeys("D")
+	c.waitFor("Delete 3 customers?", "spam-bot-0@junk.example", "cannot be undone", "Type 3")
+	if n := len(deleteRequests(store)); n != 0 {
+		t.Fatalf("opening the bulk modal sent %d DELETEs", n)
+	}
+	c.sendLiteral("3")
+	c.sendKeys("Enter")
+	c.waitFor("Bulk deletion finished", "Deleted: 3")
+
+	got := store.Deleted()
+	slices.Sort(got)
+	want := slices.Clone(spam)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("store deleted %v, want exactly %v", got, want)
+	}
+	for _, id := range ids {
+		if !slices.Contains(spam, id) && !store.Exists(id) {
+			t.Fatalf("customer %d is gone but was not marked", id)
+		}
+	}
+	entries, err := audit.Read(filepath.Join(c.home, ".local", "state", "wcadmin", "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	phases := map[int64][]string{}
+	for _, e := range entries {
+		phases[e.CustomerID] = append(phases[e.CustomerID], e.Phase+":"+e.Result)
+		if e.Phase == audit.PhaseIntent && len(e.Record) == 0 {
+			t.Errorf("intent for %d has no record", e.CustomerID)
+		}
+	}
+	for _, id := range spam {
+		if p := phases[id]; !slices.Equal(p, []string{"intent:", "outcome:deleted"}) {
+			t.Errorf("journal for %d: %v", id, p)
+		}
+	}
+	c.sendKeys("Enter")
+	c.waitGone("Bulk deletion finished")
+	c.quit("q")
+}
+
+// Quitting while a request hangs cancels it and gives the terminal back
+// within a second.
+func TestE2EQuitWhileRequestsInFlight(t *testing.T) {
+	t.Parallel()
+	store, srv := defaultStore(t)
+	c, ids := startLoaded(t, store, consoleEnv(srv))
+	store.SetLatency(apitest.RouteGet, 30*time.Second)
+	c.sendKeys("Enter") // the detail view's GET now hangs
+	c.waitFor(fmt.Sprintf("Customer #%d", ids[0]), "Loading")
+	start := time.Now()
+	c.sendKeys("C-c")
+	if code := c.waitExit(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	if el := time.Since(start); el > time.Second+pollEvery {
+		t.Fatalf("quit took %s with a request in flight", el)
+	}
+	if c.ttyAfterExit != "cooked" {
+		t.Fatalf("terminal left in %s mode", c.ttyAfterExit)
+	}
+}
+
+// Secrets never reach the screen, the debug log or the journal.
+func TestE2ESecretsStayHidden(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cr3t-T0ken-xyz"
+	store, srv := startStore(t, apitest.Options{Shape: apitest.ShapeA, Customers: 30, Token: secret})
+	env := map[string]string{"WCADMIN_SITE": srv.URL, "WCADMIN_TOKEN": secret}
+	c, ids := startLoaded(t, store, env, "--debug-log="+debugLogArg)
+	c.sendKeys("D")
+	c.waitFor("Delete customer?")
+	c.sendKeys("y")
+	c.waitFor(fmt.Sprintf("Deleted customer #%d", ids[0]))
+	screens := []string{c.screen()}
+	c.sendKeys("?")
+	screens = append(screens, c.waitFor("clear marks"))
+	c.sendKeys("Escape")
+	c.quit("q")
+	for _, s := range screens {
+		if strings.Contains(s, secret) {
+			t.Fatal("the token is on screen")
+		}
+	}
+	for _, f := range []string{c.debugLogPath(), filepath.Join(c.home, ".local", "state", "wcadmin", "audit.jsonl")} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) == 0 {
+			t.Fatalf("%s is empty", f)
+		}
+		if strings.Contains(string(b), secret) {
+			t.Fatalf("the token is in %s", f)
+		}
+	}
+}
