@@ -1,7 +1,5 @@
 package config
 
-import "fmt"
-
 // Error is a configuration problem a user can fix. Setting names the
 // setting at fault (e.g. "site", "timeout", "config file"), Msg says what
 // is wrong and Fix, when known, says what to do about it.
@@ -18,8 +16,4 @@ func (e *Error) Error() string {
 		return e.Msg
 	}
 	return e.Msg + ": " + e.Fix
-}
-
-func newErr(setting, fix, format string, args ...any) *Error {
-	return &Error{Setting: setting, Msg: fmt.Sprintf(format, args...), Fix: fix}
 }
