@@ -17,10 +17,16 @@ func (m *Model) bulkConfirmView(h int) string {
 	inner := m.modalWidth()
 	line := func(s string) string { return termtext.Truncate(s, inner) }
 	n := len(b.targets)
-	rows := []string{m.st.modalTitle.Render(line(fmt.Sprintf("Delete %d customers?", n))), ""}
-	show := min(n, bulkPreview, max(h-14, 1))
+	rows := []string{m.st.modalTitle.Render(line(fmt.Sprintf("Delete %d customers?", n)))}
+	// Everything but the preview takes 10 lines (11 with the hidden-marks
+	// warning), borders included: at 80x24 all ten fit.
+	fixed := 10
+	if b.hidden > 0 {
+		fixed++
+	}
+	show := min(n, bulkPreview, max(h-fixed, 1))
 	for _, c := range b.targets[:show] {
-		rows = append(rows, line(fmt.Sprintf("#%-8d %-24s %s", c.ID, termtext.Truncate(c.FullName(), 24), c.Email)))
+		rows = append(rows, line(pad(fmt.Sprintf("#%d", c.ID), 9)+" "+pad(c.FullName(), 24)+" "+c.Email))
 	}
 	if n > show {
 		rows = append(rows, line(fmt.Sprintf("… and %d more", n-show)))
@@ -32,7 +38,6 @@ func (m *Model) bulkConfirmView(h int) string {
 	rows = append(rows,
 		m.st.muted.Render(line("DELETE /api/v4/admin/customers/{id} for each, on "+m.opts.Host)),
 		m.st.danger.Render(line("This cannot be undone.")),
-		"",
 		line(fmt.Sprintf("Type %d and press Enter to delete them; any other key cancels.", n)),
 		m.countInput.View(),
 	)

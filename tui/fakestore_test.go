@@ -134,3 +134,5 @@ func (s *fakeStore) CountCustomers(ctx context.Context) (int, error) {
 	defer s.mu.Unlock()
 	return len(s.customers), nil
 }
+
+var errConflict = &apiclient.Error{StatusCode: http.StatusConflict, Message: "customer has open orders"}
