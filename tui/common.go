@@ -67,6 +67,11 @@ type Options struct {
 }
 
 func (o Options) withDefaults() Options {
+	if o.Deleter == nil {
+		// No deleter configured: every delete is refused with the reason,
+		// never sent (fail closed).
+		o.Deleter = &deletion.Deleter{}
+	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 4
 	}
