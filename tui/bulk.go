@@ -42,19 +42,16 @@ type bulkFailure struct {
 func (b *bulkRun) done() int      { return len(b.deleted) + len(b.gone) + len(b.failed) }
 func (b *bulkRun) remaining() int { return len(b.targets) - b.done() }
 
-var bulkSeq int
-
 func (m *Model) openBulkConfirm() tea.Cmd {
 	targets := m.table.Marked()
-	bulkSeq++
-	m.bulk = &bulkRun{id: bulkSeq, targets: targets, hidden: m.table.HiddenMarks(), concurrency: m.opts.Concurrency}
+	m.bulkSeq++
+	m.bulk = &bulkRun{id: m.bulkSeq, targets: targets, hidden: m.table.HiddenMarks(), concurrency: m.opts.Concurrency}
 	m.mode = modeBulkConfirm
-	m.filterPrompt()
+	m.resetCountInput()
 	return nil
 }
 
-// filterPrompt reuses a fresh text input for the typed count.
-func (m *Model) filterPrompt() {
+func (m *Model) resetCountInput() {
 	m.countInput.SetValue("")
 	m.countInput.Focus()
 }

@@ -12,12 +12,11 @@ import (
 	"github.com/wcadmin/wcadmin/deletion"
 )
 
-// Store is what the console needs from a WebCommander store. *apiclient.Client
-// satisfies it; tests use fakes.
+// Store is what the console reads from a WebCommander store. *apiclient.Client
+// satisfies it; tests use fakes. Deleting goes only through Deleter.
 type Store interface {
 	ListCustomers(ctx context.Context, o apiclient.ListOptions) (apiclient.Page, error)
 	GetCustomer(ctx context.Context, id int64) (apiclient.Customer, error)
-	DeleteCustomer(ctx context.Context, id int64) error
 	CountCustomers(ctx context.Context) (int, error)
 }
 

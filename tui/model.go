@@ -67,6 +67,7 @@ type Model struct {
 	countInput textinput.Model // the bulk modal's typed count
 	detail     detailView
 	bulk       *bulkRun
+	bulkSeq    int // numbers bulk runs so late answers of an old run are dropped
 
 	width, height int
 
