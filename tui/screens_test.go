@@ -19,6 +19,7 @@ func TestScreens(t *testing.T) {
 		{"help", Options{}, []string{"?"}},
 		{"read_only", Options{ReadOnly: true, ReadOnlyReason: "profile prod"}, []string{"D"}},
 		{"demo_header", Options{Demo: true}, nil},
+		{"protected_modal", Options{Protected: true, Profile: "production"}, []string{"D", "u", "s", "e", "r"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
