@@ -86,7 +86,7 @@ func (e *NetError) Error() string {
 		}
 		return fmt.Sprintf("no answer from %s%s: timed out — the store or the network is slow or down; try again later (or raise the timeout)", h, within)
 	case NetReset:
-		return fmt.Sprintf("the connection to %s was reset or closed before a complete answer — the store or a proxy dropped it; try again (a change may or may not have been made)", h)
+		return fmt.Sprintf("the connection to %s was reset or closed before a complete answer — the store or a proxy dropped it; try again", h)
 	}
 	return fmt.Sprintf("cannot reach %s: %s — check the site URL and your network", h, cut(errText(e.Err), 300))
 }

@@ -73,9 +73,11 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 	m.mode = modeBrowse
 	t, o := msg.target, msg.outcome
 	m.opts.Log.Printf("delete: customer #%d: %s (sent=%v status=%d) after %s", t.ID, o.Kind, o.Sent, o.Status, o.Duration)
-	warn := ""
+	warn, kind := "", statusOK
 	if o.JournalErr != nil {
-		warn = " Warning: the audit journal could not record the outcome: " + m.describe(o.JournalErr)
+		warn = " But the audit journal could not record the outcome (" + m.describe(o.JournalErr) +
+			"): check the disk and the audit_log setting (--audit-log) before deleting more."
+		kind = statusErr
 	}
 	switch o.Kind {
 	case deletion.Deleted:
@@ -87,7 +89,7 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		if o.Checked {
 			what += ", confirmed by a follow-up check"
 		}
-		m.setStatus(statusOK, "%s%s", what, warn)
+		m.setStatus(kind, "%s%s", what, warn)
 	case deletion.AlreadyGone:
 		m.table.Remove(t.ID)
 		m.setStatus(statusInfo, "Customer #%d was already deleted%s", t.ID, warn)

@@ -50,6 +50,7 @@ func (m *Model) handleDetail(msg detailMsg) tea.Cmd {
 		m.setStatus(statusErr, "%s", m.explain(fmt.Sprintf("Could not load customer #%d", msg.id), msg.err))
 		return nil
 	}
+	m.clearRetryNotice()
 	m.detail.customer, m.detail.loaded = msg.customer, true
 	m.detail.vp.SetContent(formatDetail(msg.customer, m.detail.vp.Width))
 	m.detail.vp.GotoTop()
@@ -87,7 +88,9 @@ func (m *Model) detailBody(h int) string {
 	case !d.loaded:
 		return title + "\n" + place(m.width, h-1, m.spinner.View()+" Loading…")
 	}
-	return title + "\n" + d.vp.View()
+	vp := d.vp // the status line may take more lines this frame
+	vp.Height = max(h-1, 1)
+	return title + "\n" + vp.View()
 }
 
 // formatDetail lays the record out as labelled lines. Known fields first,

@@ -2,12 +2,10 @@ package tui
 
 import (
 	"context"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"syscall"
+	"time"
 
 	"github.com/wcadmin/wcadmin/apiclient"
 	"github.com/wcadmin/wcadmin/deletion"
@@ -20,51 +18,61 @@ func (m *Model) explain(what string, err error) string {
 }
 
 // describe says what went wrong and what to do about it. Server text is
-// untrusted and is cleaned and cut before it is shown.
+// untrusted and is cleaned and cut before it is shown; the status line wraps
+// up to three lines, so the advice at the end survives.
 func (m *Model) describe(err error) string {
-	host := m.opts.Host
 	var apiErr *apiclient.Error
 	var netErr *apiclient.NetError
 	switch {
 	case errors.As(err, &netErr):
 		// The client already says what failed and what to do.
-		return termtext.CleanMax(netErr.Error(), 200)
+		return termtext.CleanMax(netErr.Error(), 300)
 	case apiclient.IsUnauthorized(err):
 		return fmt.Sprintf("the store rejected the credentials (401): wrong, expired or revoked. Check %s.", m.opts.CredentialsHint)
 	case apiclient.IsForbidden(err):
 		return fmt.Sprintf("the credentials lack permission for this (403). Ask for admin customer rights or check %s.", m.opts.CredentialsHint)
 	case apiclient.IsRateLimited(err):
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+			return fmt.Sprintf("the store is rate-limiting requests (429) and asks to wait %s. Try again after that.",
+				apiErr.RetryAfter.Round(time.Second))
+		}
 		return "the store is rate-limiting requests (429). Wait a moment, then try again."
 	case errors.As(err, &apiErr):
-		msg := termtext.CleanMax(apiErr.Message, 160)
-		status := fmt.Sprintf("HTTP %d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
-		if apiErr.StatusCode == http.StatusOK {
-			status = "the store answered isSuccess:false"
-		}
-		if msg != "" && msg != http.StatusText(apiErr.StatusCode) {
-			status += ": " + msg
-		}
-		if apiErr.Hint != "" {
-			status += " — " + termtext.CleanMax(apiErr.Hint, 120)
-		}
-		return status
+		return describeAPIError(apiErr)
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("%s did not answer within %s. Check the network, then try again.", host, m.opts.Timeout)
+		return fmt.Sprintf("%s did not answer within %s. Check the network, then try again.", m.opts.Host, m.opts.Timeout)
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	}
-	var dnsErr *net.DNSError
-	var certErr *x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
+	return termtext.CleanMax(err.Error(), 300)
+}
+
+// describeAPIError renders an HTTP-level error: status, the server's
+// message, the client's hint, and a next step where the status implies one.
+func describeAPIError(e *apiclient.Error) string {
+	msg := termtext.CleanMax(e.Message, 300)
+	var s string
 	switch {
-	case errors.As(err, &dnsErr):
-		return fmt.Sprintf("the host name %s could not be resolved. Check the site setting.", host)
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("%s refused the connection. Check the site setting and that the store is up.", host)
-	case errors.As(err, &certErr), errors.As(err, &hostErr):
-		return fmt.Sprintf("the TLS certificate of %s is not trusted. Check the site setting (or ca_file).", host)
+	case e.Code == apiclient.CodeNotSuccess:
+		s = "the store answered isSuccess:false"
+	case e.StatusCode >= 200 && e.StatusCode < 300:
+		s = "the store's answer could not be used"
+	default:
+		s = fmt.Sprintf("HTTP %d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	}
-	return termtext.CleanMax(err.Error(), 200)
+	if msg != "" && msg != http.StatusText(e.StatusCode) {
+		s += ": " + msg
+	}
+	if e.Hint != "" {
+		s += " — " + termtext.CleanMax(e.Hint, 200)
+	}
+	switch {
+	case e.Code == apiclient.CodeNotSuccess:
+		s += ". The site URL may not point at the WebCommander API: check the site setting."
+	case e.StatusCode >= 500:
+		s += ". The store had a problem: try again shortly (r)."
+	}
+	return s
 }
 
 // explainOutcome says why a deletion did not happen (or may have).
@@ -81,7 +89,7 @@ func (m *Model) reason(o deletion.Outcome) string {
 	case errors.Is(err, deletion.ErrPrecheck):
 		return "the check before deleting failed: " + m.describe(err) + " Nothing was sent."
 	case errors.Is(err, deletion.ErrStillThere):
-		return m.describe(err) + " (a check shows the customer is still there)"
+		return "a check shows the customer is still there after " + m.describe(err)
 	case errors.Is(err, deletion.ErrOutcomeUnknown), o.Kind == deletion.Unknown:
 		return "the DELETE got no clear answer and the check failed too. It may or may not have been deleted: press r to refresh and check."
 	case err == nil:

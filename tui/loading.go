@@ -146,6 +146,7 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 		m.setStatus(statusErr, "%s", m.explain("Could not load customers", msg.err))
 		return nil
 	}
+	m.clearRetryNotice()
 	p := msg.page
 	if p.Total >= 0 {
 		m.total = p.Total

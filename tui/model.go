@@ -82,8 +82,9 @@ type Model struct {
 	loadErr    error
 	lookedUp   map[string]bool // emails already asked of the server
 
-	status     string
-	statusKind statusKind
+	status      string
+	statusKind  statusKind
+	retryNotice bool // the status is a retry notice, cleared when a read succeeds
 }
 
 // New builds the root model. Call Close (or quit) to cancel in-flight requests.
@@ -133,6 +134,7 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) setStatus(k statusKind, format string, args ...any) {
 	m.status, m.statusKind = fmt.Sprintf(format, args...), k
+	m.retryNotice = false
 	m.opts.Log.Printf("status: %s", m.status)
 }
 

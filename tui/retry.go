@@ -1,11 +1,15 @@
 package tui
 
 import (
+	"errors"
+	"fmt"
+	"net/http"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/termtext"
 )
 
 // retryMsg tells the operator a read is being retried, so a slow store shows
@@ -19,6 +23,30 @@ func RetryNotice(info apiclient.RetryInfo) tea.Msg { return retryMsg{info} }
 
 func (m *Model) handleRetry(msg retryMsg) {
 	ri := msg.info
-	m.setStatus(statusInfo, "Retrying %s %s (%d/%d) in %s: %s", ri.Method, ri.Path, ri.Attempt+1, ri.Max,
-		ri.Wait.Round(100*time.Millisecond), m.describe(ri.Err))
+	m.setStatus(statusInfo, "Retrying %s %s (%d/%d) in %s after %s…", ri.Method, ri.Path, ri.Attempt+1, ri.Max,
+		ri.Wait.Round(100*time.Millisecond), shortCause(ri.Err))
+	m.retryNotice = true
+}
+
+// clearRetryNotice removes a retry notice once a read has succeeded: it
+// described a problem that is over.
+func (m *Model) clearRetryNotice() {
+	if m.retryNotice {
+		m.status, m.statusKind, m.retryNotice = "", statusInfo, false
+	}
+}
+
+// shortCause names why a try failed, in a few words.
+func shortCause(err error) string {
+	var apiErr *apiclient.Error
+	var netErr *apiclient.NetError
+	switch {
+	case errors.As(err, &netErr):
+		return netErr.Kind.String()
+	case errors.As(err, &apiErr):
+		return fmt.Sprintf("HTTP %d %s", apiErr.StatusCode, http.StatusText(apiErr.StatusCode))
+	case err == nil:
+		return "an error"
+	}
+	return termtext.CleanMax(err.Error(), 60)
 }

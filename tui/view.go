@@ -19,7 +19,8 @@ func (m *Model) View() string {
 		return place(m.width, m.height, termtext.Truncate(
 			fmt.Sprintf("terminal too small (%dx%d): need at least %dx%d", m.width, m.height, minWidth, minHeight), m.width))
 	}
-	bodyH := m.height - 3
+	status := m.statusView()
+	bodyH := m.height - 2 - lipgloss.Height(status)
 	var body string
 	switch m.mode {
 	case modeHelp:
@@ -39,7 +40,7 @@ func (m *Model) View() string {
 	default:
 		body = m.browseBody(bodyH)
 	}
-	return strings.Join([]string{m.headerView(), body, m.statusView(), m.helpLine()}, "\n")
+	return strings.Join([]string{m.headerView(), body, status, m.helpLine()}, "\n")
 }
 
 func (m *Model) browseBody(h int) string {
@@ -104,21 +105,36 @@ func (m *Model) headerView() string {
 	return joinEnds(left, right, m.width)
 }
 
+// maxStatusLines bounds how far a long message (an error with its advice)
+// may push the table up.
+const maxStatusLines = 3
+
+// statusView renders the status line, wrapped to at most maxStatusLines
+// lines so the advice at the end of an error is not cut off.
 func (m *Model) statusView() string {
 	if m.mode == modeFilter {
 		return m.filter.View()
 	}
-	s := m.status
+	s, style := m.status, m.st.statusInfo
 	switch m.statusKind {
 	case statusErr:
-		return m.st.statusErr.Render(termtext.Truncate("✗ "+s, m.width))
+		s, style = "✗ "+s, m.st.statusErr
 	case statusOK:
-		return m.st.statusOK.Render(termtext.Truncate("✓ "+s, m.width))
+		s, style = "✓ "+s, m.st.statusOK
+	default:
+		if m.table.query != "" && s == "" {
+			s = "filter: " + m.table.query + " (esc clears)"
+		}
 	}
-	if m.table.query != "" && s == "" {
-		s = "filter: " + m.table.query + " (esc clears)"
+	lines := strings.Split(ansi.Wrap(s, m.width, " "), "\n")
+	if len(lines) > maxStatusLines {
+		lines = lines[:maxStatusLines]
+		lines[maxStatusLines-1] = termtext.Truncate(lines[maxStatusLines-1]+" …", m.width)
 	}
-	return m.st.statusInfo.Render(termtext.Truncate(s, m.width))
+	for i, l := range lines {
+		lines[i] = style.Render(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m *Model) helpLine() string {

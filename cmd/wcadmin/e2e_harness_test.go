@@ -470,13 +470,19 @@ func findRow(screen string, id int64) (row, bool) {
 	return row{}, false
 }
 
-// statusLine is the second-to-last line of the screen (the help line is last).
+// statusLine is the status message: the lines just above the help line (the
+// last line), which wraps onto up to three lines; joined with spaces.
 func statusLine(screen string) string {
 	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
-	if len(lines) < 2 {
-		return ""
+	var block []string
+	for i := len(lines) - 2; i >= 0 && len(block) < 3; i-- {
+		l := strings.TrimRight(lines[i], " ")
+		if l == "" || rowLine.MatchString(l) || strings.HasPrefix(l, "│") || strings.HasPrefix(l, "╰") {
+			break
+		}
+		block = append([]string{l}, block...)
 	}
-	return lines[len(lines)-2]
+	return strings.Join(block, " ")
 }
 
 // customerEmail is the email the store serves for id ("" for null).

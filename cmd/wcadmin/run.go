@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -100,9 +101,7 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	topts.Log = debug
 	topts.Concurrency = o.concurrency
 	topts.Clipboard = os.Stdout
-	if topts.Timeout == 0 {
-		topts.Timeout = copts.Timeout
-	}
+	topts.Timeout = operationBudget(copts.Timeout)
 
 	m := tui.New(topts)
 	defer m.Close() // cancels every request still in flight
@@ -138,7 +137,16 @@ func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
 	t.ReadOnly = s.ReadOnly
 	t.ReadOnlyReason = s.Source("read_only")
 	t.Protected = s.Protected
-	t.Timeout = s.Timeout
+}
+
+// operationBudget bounds one console operation. The client's timeout is per
+// try and a read may be tried three times with backoff in between, so the
+// console allows for all of them.
+func operationBudget(perTry time.Duration) time.Duration {
+	if perTry <= 0 {
+		perTry = apiclient.DefaultTimeout
+	}
+	return 3*perTry + 10*time.Second
 }
 
 // openDebugLog opens --debug-log for appending (0600: it names customers).
