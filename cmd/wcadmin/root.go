@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,6 +64,9 @@ Try it without a store: wcadmin --demo`,
 	f.StringVar(&o.debugLog, "debug-log", "", "append a debug log to this file (secrets redacted); nothing is written to the terminal")
 	cmd.SetVersionTemplate("wcadmin {{.Version}}\n")
 	cmd.CompletionOptions.DisableDefaultCmd = true
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see wcadmin --help)", err)
+	})
 	cmd.AddCommand(newAuditCmd(getenv))
 	return cmd
 }
