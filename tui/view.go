@@ -107,7 +107,7 @@ func (m *Model) headerView() string {
 
 // maxStatusLines bounds how far a long message (an error with its advice)
 // may push the table up.
-const maxStatusLines = 3
+const maxStatusLines = 4
 
 // statusView renders the status line, wrapped to at most maxStatusLines
 // lines so the advice at the end of an error is not cut off.
