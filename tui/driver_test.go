@@ -127,33 +127,54 @@ func winSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, He
 // time, so bounded-concurrency code really overlaps its requests.
 func runConcurrent(tb testing.TB, m *Model, cmd tea.Cmd) {
 	tb.Helper()
-	msgs := make(chan tea.Msg, 64)
+	driveConcurrent(tb, m, cmd, nil, 60*time.Second)
+}
+
+// driveConcurrent is runConcurrent that also delivers messages arriving on
+// ext, the way Program.Send does (ext may be nil). Messages still queued on
+// ext when the commands settle are delivered too.
+func driveConcurrent(tb testing.TB, m *Model, cmd tea.Cmd, ext <-chan tea.Msg, timeout time.Duration) {
+	tb.Helper()
+	results := make(chan tea.Msg, 64)
 	pending := 0
 	exec := func(c tea.Cmd) {
 		if c == nil {
 			return
 		}
 		pending++
-		go func() { msgs <- c() }()
+		go func() { results <- c() }()
+	}
+	update := func(msg tea.Msg) {
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			for _, c := range msg {
+				exec(c)
+			}
+		case spinner.TickMsg, tea.QuitMsg, nil:
+		default:
+			_, next := m.Update(msg)
+			exec(next)
+		}
 	}
 	exec(cmd)
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(timeout)
 	for pending > 0 {
 		select {
-		case msg := <-msgs:
+		case msg := <-ext:
+			update(msg)
+		case msg := <-results:
 			pending--
-			switch msg := msg.(type) {
-			case tea.BatchMsg:
-				for _, c := range msg {
-					exec(c)
-				}
-			case spinner.TickMsg, tea.QuitMsg, nil:
-			default:
-				_, next := m.Update(msg)
-				exec(next)
-			}
+			update(msg)
 		case <-deadline:
-			tb.Fatal("commands did not settle within 60s")
+			tb.Fatalf("commands did not settle within %s", timeout)
+		}
+	}
+	for {
+		select {
+		case msg := <-ext:
+			update(msg)
+		default:
+			return
 		}
 	}
 }

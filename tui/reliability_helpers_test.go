@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -188,48 +187,7 @@ func newRelFixture(t *testing.T, o relOpts) *relFixture {
 // their messages and the retry notices go into the model one at a time.
 func (f *relFixture) drive(cmd tea.Cmd) {
 	f.t.Helper()
-	results := make(chan tea.Msg, 64)
-	pending := 0
-	exec := func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		pending++
-		go func() { results <- c() }()
-	}
-	update := func(msg tea.Msg) {
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			for _, c := range msg {
-				exec(c)
-			}
-		case spinner.TickMsg, tea.QuitMsg, nil:
-		default:
-			_, next := f.m.Update(msg)
-			exec(next)
-		}
-	}
-	exec(cmd)
-	deadline := time.After(20 * time.Second)
-	for pending > 0 {
-		select {
-		case msg := <-f.ext:
-			update(msg)
-		case msg := <-results:
-			pending--
-			update(msg)
-		case <-deadline:
-			f.t.Fatal("commands did not settle within 20s")
-		}
-	}
-	for {
-		select {
-		case msg := <-f.ext:
-			update(msg)
-		default:
-			return
-		}
-	}
+	driveConcurrent(f.t, f.m, cmd, f.ext, 20*time.Second)
 }
 
 func (f *relFixture) send(msg tea.Msg) {
