@@ -166,3 +166,36 @@ func checkSecretsHidden(t *testing.T, store *apitest.Store, env map[string]strin
 		}
 	}
 }
+
+// NO_COLOR: no colour escapes reach the terminal, and the selected row and
+// the marks still show by their text markers.
+func TestE2ENoColor(t *testing.T) {
+	t.Parallel()
+	store, srv := defaultStore(t)
+	env := consoleEnv(srv)
+	colour := func(c *console) bool {
+		s, err := c.run("capture-pane", "-p", "-e", "-t", c.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(s, "38;5;") || strings.Contains(s, "48;5;")
+	}
+	withColour, _ := startLoaded(t, store, env)
+	if !colour(withColour) {
+		t.Fatal("test setup: no colour seen without NO_COLOR")
+	}
+	withColour.quit("q")
+
+	env["NO_COLOR"] = "1"
+	c, ids := startLoaded(t, store, env)
+	c.sendKeys("Space")
+	c.waitUntil("first row marked and cursor on the second", func(s string) bool {
+		r, ok := findRow(s, ids[0])
+		sel, ok2 := selectedRow(s)
+		return ok && r.marked && ok2 && sel.id == ids[1]
+	})
+	if colour(c) {
+		t.Fatal("colour escapes with NO_COLOR set")
+	}
+	c.quit("q")
+}
