@@ -6,13 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/wcadmin/wcadmin/termtext"
 )
 
 func main() {
 	if err := newRootCmd(os.Getenv).Execute(); err != nil {
 		var ue usageError
 		if !errors.As(err, &ue) {
-			fmt.Fprintln(os.Stderr, "wcadmin:", err)
+			// Errors can quote the server: make them terminal-safe.
+			fmt.Fprintln(os.Stderr, "wcadmin:", termtext.Clean(err.Error()))
 		}
 		os.Exit(1)
 	}

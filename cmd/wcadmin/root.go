@@ -41,22 +41,19 @@ Try it without a store: wcadmin --demo`,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o.flags.Set = map[string]bool{}
-			cmd.Flags().Visit(func(f *pflag.Flag) {
-				if configFlags[f.Name] {
-					o.flags.Set[f.Name] = true
-				}
-			})
+			markSet(cmd, &o.flags)
 			return runConsole(cmd.Context(), o, getenv)
 		},
 	}
+	// The store settings apply to every command that talks to the store.
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&o.flags.Site, "site", "", "store URL, e.g. https://shop.example.com (env WCADMIN_SITE)")
+	pf.StringVar(&o.flags.Profile, "profile", "", "profile from the config file (env WCADMIN_PROFILE)")
+	pf.StringVar(&o.flags.Config, "config", "", "config file (env WCADMIN_CONFIG; default $XDG_CONFIG_HOME/wcadmin/config.toml)")
+	pf.BoolVar(&o.flags.ReadOnly, "read-only", false, "browse only: every delete key is disabled")
+	pf.BoolVar(&o.flags.AllowInsecureHTTP, "allow-insecure-http", false, "allow plain http:// to a non-loopback host (never in production)")
+	pf.DurationVar(&o.flags.Timeout, "timeout", 15*time.Second, "per-request timeout")
 	f := cmd.Flags()
-	f.StringVar(&o.flags.Site, "site", "", "store URL, e.g. https://shop.example.com (env WCADMIN_SITE)")
-	f.StringVar(&o.flags.Profile, "profile", "", "profile from the config file (env WCADMIN_PROFILE)")
-	f.StringVar(&o.flags.Config, "config", "", "config file (env WCADMIN_CONFIG; default $XDG_CONFIG_HOME/wcadmin/config.toml)")
-	f.BoolVar(&o.flags.ReadOnly, "read-only", false, "browse only: every delete key is disabled")
-	f.BoolVar(&o.flags.AllowInsecureHTTP, "allow-insecure-http", false, "allow plain http:// to a non-loopback host (never in production)")
-	f.DurationVar(&o.flags.Timeout, "timeout", 15*time.Second, "per-request timeout")
 	f.BoolVar(&o.demo, "demo", false, "run against an embedded demo store on a loopback port (no credentials needed)")
 	f.IntVar(&o.demoCustomers, "demo-customers", 500, "number of customers in the demo store")
 	f.StringVar(&o.flags.AuditLog, "audit-log", "", "deletion journal (default $XDG_STATE_HOME/wcadmin/audit.jsonl)")
@@ -67,6 +64,17 @@ Try it without a store: wcadmin --demo`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wcadmin --help)", err)
 	})
-	cmd.AddCommand(newAuditCmd(getenv))
+	cmd.AddCommand(newAuditCmd(getenv), newCheckCmd(&o, getenv))
 	return cmd
+}
+
+// markSet records which config flags were given, so unset ones do not
+// override the environment or the file.
+func markSet(cmd *cobra.Command, f *config.Flags) {
+	f.Set = map[string]bool{}
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		if configFlags[fl.Name] {
+			f.Set[fl.Name] = true
+		}
+	})
 }
