@@ -64,8 +64,10 @@ func (m *Model) fetchDetail(id int64) tea.Cmd {
 // customer again, journals the intent, sends the DELETE and journals the
 // outcome. The timeout covers the whole procedure.
 func (m *Model) deleteCustomer(batch int, ctx context.Context, target apiclient.Customer) tea.Cmd {
-	d, opts := m.opts.Deleter, m.opts
+	d, opts, inflight := m.opts.Deleter, m.opts, &m.deletesInFlight
 	return func() tea.Msg {
+		inflight.Add(1)
+		defer inflight.Add(-1)
 		ctx, cancel := context.WithTimeout(ctx, 2*opts.Timeout)
 		defer cancel()
 		return deleteDoneMsg{batch: batch, target: target, outcome: d.Delete(ctx, target)}

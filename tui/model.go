@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/help"
@@ -68,6 +70,9 @@ type Model struct {
 	detail     detailView
 	bulk       *bulkRun
 	bulkSeq    int // numbers bulk runs so late answers of an old run are dropped
+	// deletesInFlight counts deletions still running, so the program can let
+	// them finish their journal lines after the terminal is restored.
+	deletesInFlight atomic.Int64
 
 	width, height int
 
@@ -124,6 +129,20 @@ func New(opts Options) *Model {
 
 // Close cancels every request still in flight.
 func (m *Model) Close() { m.cancel() }
+
+// WaitDeletes waits up to timeout for running deletions to finish (a
+// cancelled DELETE still checks what happened and writes its outcome to the
+// journal). It reports whether none is left.
+func (m *Model) WaitDeletes(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for m.deletesInFlight.Load() > 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
+}
 
 // Mode reports the active mode (tests, debug log).
 func (m *Model) Mode() string { return m.mode.String() }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/wcadmin/wcadmin/apiclient"
@@ -433,5 +435,31 @@ func TestRetryNoticeShowsInStatus(t *testing.T) {
 		Wait: time.Second, Err: &apiclient.Error{StatusCode: 503, Message: "busy"}}))
 	if !strings.Contains(m.status, "Retrying GET /admin/customers (2/3) in 1s") || !strings.Contains(m.status, "HTTP 503") {
 		t.Fatalf("status %q", m.status)
+	}
+}
+
+type blockingDeleter struct{ release chan struct{} }
+
+func (b blockingDeleter) Delete(ctx context.Context, c apiclient.Customer) deletion.Outcome {
+	<-b.release
+	return deletion.Outcome{Kind: deletion.Deleted, Customer: c}
+}
+
+func TestWaitDeletesCoversDeletionsInFlight(t *testing.T) {
+	s := newFakeStore(3)
+	d := blockingDeleter{release: make(chan struct{})}
+	m := newTestModel(t, s, Options{Deleter: d})
+	press(t, m, "D")
+	_, cmd := m.Update(keyMsg("y"))
+	done := make(chan tea.Msg)
+	go func() { done <- cmd() }()
+	time.Sleep(20 * time.Millisecond)
+	if m.WaitDeletes(30 * time.Millisecond) {
+		t.Fatal("WaitDeletes reported none in flight while a deletion runs")
+	}
+	close(d.release)
+	<-done
+	if !m.WaitDeletes(time.Second) {
+		t.Fatal("WaitDeletes still waiting after the deletion finished")
 	}
 }

@@ -199,3 +199,44 @@ func TestE2ENoColor(t *testing.T) {
 	}
 	c.quit("q")
 }
+
+// Quitting while a DELETE is in flight gives the terminal back at once, and
+// the deletion still leaves its outcome in the journal before the process
+// ends: intent and outcome, never an intent alone.
+func TestE2EQuitDuringDeleteJournalsOutcome(t *testing.T) {
+	t.Parallel()
+	store, srv := defaultStore(t)
+	c, ids := startLoaded(t, store, consoleEnv(srv))
+	store.SetLatency(apitest.RouteDelete, 2*time.Second)
+	c.sendKeys("D")
+	c.waitFor("Delete customer?")
+	c.sendKeys("y")
+	journal := filepath.Join(c.home, ".local", "state", "wcadmin", "audit.jsonl")
+	waitStore(t, "the intent line", func() bool {
+		e, _ := audit.Read(journal)
+		return len(e) == 1 && e[0].Phase == audit.PhaseIntent
+	})
+	// The DELETE hangs; the check that follows a cut-off DELETE is slow too,
+	// so the outcome line comes well after the terminal is given back.
+	store.SetLatency(apitest.RouteGet, 700*time.Millisecond)
+	c.sendKeys("C-c")
+	if code := c.waitExit(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	if c.ttyAfterExit != "cooked" {
+		t.Fatalf("terminal left in %s mode", c.ttyAfterExit)
+	}
+	entries, err := audit.Read(journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var phases []string
+	for _, e := range entries {
+		if e.CustomerID == ids[0] {
+			phases = append(phases, e.Phase)
+		}
+	}
+	if !slices.Equal(phases, []string{audit.PhaseIntent, audit.PhaseOutcome}) {
+		t.Fatalf("journal for %d: %v, want intent then outcome", ids[0], phases)
+	}
+}

@@ -110,6 +110,14 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	prog.Store(p)
 	_, err = p.Run()
 	prog.Store(nil)
+	// The terminal is back. A deletion cut off by quitting still checks what
+	// happened and journals it: wait for that before the journal closes.
+	if !m.WaitDeletes(0) {
+		fmt.Fprintln(os.Stderr, "wcadmin: recording the deletion that was in flight in the journal…")
+		if !m.WaitDeletes(30 * time.Second) {
+			fmt.Fprintln(os.Stderr, "wcadmin: gave up waiting: check the journal and the store for that customer")
+		}
+	}
 	debug.Printf("exit: %v", err)
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("console: %w", err)
