@@ -17,7 +17,7 @@ func startFlow80(t *testing.T, s *fakeStore) *teatest.TestModel {
 	m := New(Options{Store: s, Deleter: testDeleter(t, s), Host: "shop.example.com",
 		Now: func() time.Time { return frozen }, Concurrency: 2})
 	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(80, 24))
 	waitScreen(t, tm, "user0@example.com")
 	return tm
 }

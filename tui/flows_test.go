@@ -19,7 +19,7 @@ func startFlow(t *testing.T, s *fakeStore) *teatest.TestModel {
 	t.Helper()
 	m := New(Options{Store: s, Deleter: testDeleter(t, s), Host: "shop.example.com", Now: func() time.Time { return frozen }})
 	t.Cleanup(m.Close)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 30))
 	waitScreen(t, tm, "user0@example.com")
 	return tm
 }
@@ -36,12 +36,43 @@ func keys(tm *teatest.TestModel, ks ...string) {
 	}
 }
 
+// finalView waits until nothing is loading or deleting (a spinner frame in
+// the golden file would make it depend on timing), quits and returns the
+// model.
 func finalView(t *testing.T, tm *teatest.TestModel) *Model {
 	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		reply := make(chan bool, 1)
+		tm.Send(idleProbe{reply})
+		if <-reply {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the model did not become idle")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(probed).Model
+}
+
+// idleProbe asks, on the program's own goroutine, whether the model is idle.
+type idleProbe struct{ reply chan bool }
+
+// probed answers idleProbe and passes everything else to the model.
+type probed struct{ *Model }
+
+func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if pr, ok := msg.(idleProbe); ok {
+		m := p.Model
+		pr.reply <- m.ld == nil && m.mode != modeDeleting && (m.bulk == nil || m.bulk.inflight == 0)
+		return p, nil
+	}
+	_, cmd := p.Model.Update(msg)
+	return p, cmd
 }
 
 func TestFlowBrowseDeleteCancel(t *testing.T) {
@@ -75,4 +106,4 @@ func TestFlowDeleteConfirmed(t *testing.T) {
 	golden.RequireEqual(t, []byte(m.View()))
 }
 
-var _ tea.Model = (*Model)(nil)
+var _ tea.Model = probed{}
