@@ -90,6 +90,9 @@ type Model struct {
 	status      string
 	statusKind  statusKind
 	retryNotice bool // the status is a retry notice, cleared when a read succeeds
+	// beforeRetry is the status a retry notice replaced, put back after it.
+	beforeRetry     string
+	beforeRetryKind statusKind
 }
 
 // New builds the root model. Call Close (or quit) to cancel in-flight requests.

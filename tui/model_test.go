@@ -463,3 +463,18 @@ func TestWaitDeletesCoversDeletionsInFlight(t *testing.T) {
 		t.Fatal("WaitDeletes still waiting after the deletion finished")
 	}
 }
+
+func TestRetryNoticeGivesWayWhenTheReadSucceeds(t *testing.T) {
+	s := newFakeStore(5)
+	m := newTestModel(t, s, Options{})
+	_, refresh := m.Update(keyMsg("r"))
+	send(t, m, RetryNotice(apiclient.RetryInfo{Method: "GET", Path: "/admin/customers", Attempt: 1, Max: 3,
+		Wait: time.Second, Err: &apiclient.Error{StatusCode: 503}}))
+	if !strings.HasPrefix(m.status, "Retrying") {
+		t.Fatalf("status %q", m.status)
+	}
+	run(t, m, refresh)
+	if m.status != "Refreshed: 5 customers loaded" {
+		t.Fatalf("status %q after the retried read succeeded", m.status)
+	}
+}
