@@ -24,6 +24,8 @@ type fakeStore struct {
 	onList       func(apiclient.ListOptions) // called on every list request (outside the lock)
 	afterList    func()
 	shortEvery   int                  // every n-th page answers half a page (a quirk the API allows)
+	noTotal      bool                 // pages do not say the total ([A] stores without records)
+	counts       int                  // GET /admin/customers/count calls
 	deleteErrFor map[int64]error      // per-customer DELETE failures
 	deleteHook   func(id int64) error // runs before every DELETE; an error is returned as is
 }
@@ -75,7 +77,11 @@ func (s *fakeStore) ListCustomers(ctx context.Context, o apiclient.ListOptions) 
 	lo := min(o.Offset, len(s.customers))
 	hi := min(lo+limit, len(s.customers))
 	page := append([]apiclient.Customer(nil), s.customers[lo:hi]...)
-	return apiclient.Page{Customers: page, Offset: lo, Total: len(s.customers),
+	total := len(s.customers)
+	if s.noTotal {
+		total = -1
+	}
+	return apiclient.Page{Customers: page, Offset: lo, Total: total,
 		HasMore: hi < len(s.customers), NextOffset: hi}, nil
 }
 
@@ -132,6 +138,7 @@ func (s *fakeStore) listCalls() int {
 func (s *fakeStore) CountCustomers(ctx context.Context) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.counts++
 	return len(s.customers), nil
 }
 

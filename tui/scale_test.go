@@ -414,3 +414,18 @@ func TestEightyByTwentyFourFitsEveryMode(t *testing.T) {
 	press(t, m, "esc", "?")
 	check("help")
 }
+
+// When the pages do not say the total, the header gets it from
+// GET /admin/customers/count, asked once.
+func TestTotalFromCountEndpoint(t *testing.T) {
+	s := newFakeStore(200)
+	s.noTotal = true
+	m := newTestModel(t, s, Options{})
+	press(t, m, "j", "r")
+	if s.counts != 1 {
+		t.Fatalf("count asked %d times, want once", s.counts)
+	}
+	if !strings.Contains(m.View(), " / 200 customers") {
+		t.Fatalf("header lacks the total from the count endpoint:\n%s", m.View())
+	}
+}
