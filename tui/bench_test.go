@@ -46,7 +46,7 @@ func loadedModel(tb testing.TB, n, w, h int) *Model {
 	tb.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m.table.SetRows(syntheticCustomers(n))
-	m.total, m.hasMore = n, false
+	m.list.total, m.list.hasMore = n, false
 	return m
 }
 

@@ -6,12 +6,12 @@ import (
 )
 
 func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+	k := m.keys.browse
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.prevMode, m.mode = m.mode, modeHelp
+		m.prevMode, m.mode, m.helpOffset = m.mode, modeHelp, 0
 	case key.Matches(msg, k.Up):
 		m.table.Move(-1)
 	case key.Matches(msg, k.Down):
@@ -43,24 +43,22 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.CopyID):
 		return m.copySelected(true)
 	case key.Matches(msg, k.Refresh):
-		m.setStatus(statusInfo, "Refreshing…")
+		m.status.Set(statusInfo, "Refreshing…")
 		return m.startLoad(true)
 	case key.Matches(msg, k.Mark):
 		m.table.ToggleMark()
 		m.table.Move(1)
 	case key.Matches(msg, k.MarkAll):
 		n := m.table.MarkVisible()
-		m.setStatus(statusInfo, "Marked %d shown customers (%d marked in all)", n, len(m.table.marks))
+		m.status.Set(statusInfo, "Marked %d shown customers (%d marked in all)", n, len(m.table.marks))
 	case key.Matches(msg, k.ClearMarks):
 		n := len(m.table.marks)
 		m.table.ClearMarks()
-		m.setStatus(statusInfo, "Cleared %d marks", n)
-	case msg.String() == "D" || msg.String() == "delete":
-		// Matched on the raw keys, not k.Delete, so that read-only mode (where
-		// the binding is disabled) can still explain why nothing happens.
+		m.status.Set(statusInfo, "Cleared %d marks", n)
+	case key.Matches(msg, k.Delete):
 		return m.openDelete()
-	case msg.String() == " " && m.opts.ReadOnly:
-		m.setStatus(statusInfo, "Read-only (%s): marks are for bulk deletion, which is disabled", m.opts.ReadOnlyReason)
+	case key.Matches(msg, k.ReadOnlyDelete):
+		m.status.Set(statusErr, "Read-only (%s): deleting and marking for deletion are disabled", m.opts.ReadOnlyReason)
 	}
 	return m.maybeLoadMore()
 }
@@ -68,35 +66,38 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 // changeSort re-orders locally when every customer is loaded, else asks the
 // server for the new order from offset 0.
 func (m *Model) changeSort(col int, desc bool) tea.Cmd {
-	local := !m.hasMore && m.ld == nil
+	local := m.list.complete()
 	m.table.SetSort(col, desc, local)
 	field, dir := m.table.orderBy()
 	if local {
-		m.setStatus(statusInfo, "Sorted by %s %s", allColumns[col].title, dir)
+		m.status.Set(statusInfo, "Sorted by %s %s", allColumns[col].title, dir)
 		return nil
 	}
-	m.setStatus(statusInfo, "Sorting by %s %s on the server…", field, dir)
-	m.cancelLoad()
-	m.refreshing = false
-	m.countAsked = false
-	return m.beginLoad(0, m.opts.PageSize, true, false)
+	m.status.Set(statusInfo, "Sorting by %s %s on the server…", field, dir)
+	return m.reload()
 }
 
+// updateHelp: ?, Esc and q close help (q goes back, as in the detail view).
+// Other keys do nothing.
 func (m *Model) updateHelp(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "q" {
-		return m.quit()
+	switch k := m.keys.help; {
+	case key.Matches(msg, k.Close):
+		m.mode = m.prevMode
+	case key.Matches(msg, k.Up):
+		m.helpOffset--
+	case key.Matches(msg, k.Down):
+		m.helpOffset++
 	}
-	m.mode = m.prevMode // ?, esc or anything else closes help
 	return nil
 }
 
 // updateLoadAll: while every page loads, Esc cancels and keeps what arrived.
 func (m *Model) updateLoadAll(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "esc" || msg.String() == "q" {
+	if key.Matches(msg, m.keys.loadAll.Stop) {
 		delivered := m.table.Len()
-		m.cancelLoad()
+		m.list.cancel()
 		m.mode = modeBrowse
-		m.setStatus(statusInfo, "Stopped loading: %d customers loaded", delivered)
+		m.status.Set(statusInfo, "Stopped loading: %d customers loaded", delivered)
 	}
 	return nil
 }

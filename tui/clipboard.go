@@ -21,7 +21,7 @@ func (m *Model) copySelected(id bool) tea.Cmd {
 		return m.copyText(fmt.Sprint(c.ID), fmt.Sprintf("id %d", c.ID))
 	}
 	if c.Email == "" {
-		m.setStatus(statusInfo, "Customer #%d has no email to copy", c.ID)
+		m.status.Set(statusInfo, "Customer #%d has no email to copy", c.ID)
 		return nil
 	}
 	return m.copyText(c.Email, "email "+c.Email)
@@ -30,7 +30,7 @@ func (m *Model) copySelected(id bool) tea.Cmd {
 func (m *Model) copyText(text, what string) tea.Cmd {
 	w := m.opts.Clipboard
 	if w == nil {
-		m.setStatus(statusErr, "Copy is not available here (no terminal clipboard)")
+		m.status.Set(statusErr, "Copy is not available here (no terminal clipboard)")
 		return nil
 	}
 	return func() tea.Msg {
@@ -45,8 +45,8 @@ func (m *Model) copyText(text, what string) tea.Cmd {
 
 func (m *Model) handleClipboard(msg clipboardMsg) {
 	if msg.err != nil {
-		m.setStatus(statusErr, "Could not copy %s: %v", msg.what, msg.err)
+		m.status.Set(statusErr, "Could not copy %s: %v", msg.what, msg.err)
 		return
 	}
-	m.setStatus(statusOK, "Copied %s to the clipboard", msg.what)
+	m.status.Set(statusOK, "Copied %s to the clipboard", msg.what)
 }

@@ -2,52 +2,18 @@ package tui
 
 import (
 	"context"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/deletion"
 	"github.com/wcadmin/wcadmin/termtext"
 )
 
-// All I/O happens here, inside tea.Cmds that return typed messages. Each
-// request gets its own timeout under a context that quitting cancels.
-
-func (m *Model) fetchPage(gen int, ctx context.Context, offset int) tea.Cmd {
-	store, opts := m.opts.Store, m.opts
-	orderBy, dir := m.table.orderBy()
-	if orderBy == "id" && dir == "asc" {
-		orderBy, dir = "", "" // the server's default order: keep requests plain
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-		p, err := store.ListCustomers(ctx, apiclient.ListOptions{
-			Limit: opts.PageSize, Offset: offset, OrderBy: orderBy, Direction: dir})
-		sanitizeAll(p.Customers)
-		return pageMsg{gen: gen, offset: offset, page: p, err: err}
-	}
-}
-
-func (m *Model) fetchCount() tea.Cmd {
-	ctx, store, opts := m.ctx, m.opts.Store, m.opts
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-		n, err := store.CountCustomers(ctx)
-		return countMsg{total: n, err: err}
-	}
-}
-
-func (m *Model) lookupEmail(email string) tea.Cmd {
-	ctx, store, opts := m.ctx, m.opts.Store, m.opts
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-		p, err := store.ListCustomers(ctx, apiclient.ListOptions{Limit: opts.PageSize, Email: email})
-		sanitizeAll(p.Customers)
-		return lookupMsg{email: email, customers: p.Customers, err: err}
-	}
-}
+// All I/O happens in tea.Cmds that return typed messages. Each request gets
+// its own timeout under a context that quitting cancels. (The list's
+// requests are in loader.go.)
 
 func (m *Model) fetchDetail(id int64) tea.Cmd {
 	ctx, store, opts := m.ctx, m.opts.Store, m.opts
@@ -62,21 +28,48 @@ func (m *Model) fetchDetail(id int64) tea.Cmd {
 
 // deleteCustomer runs one verified deletion: the deleter fetches the
 // customer again, journals the intent, sends the DELETE and journals the
-// outcome. The timeout covers the whole procedure.
-func (m *Model) deleteCustomer(batch int, ctx context.Context, target apiclient.Customer) tea.Cmd {
-	d, opts, inflight := m.opts.Deleter, m.opts, &m.deletesInFlight
+// outcome. The timeout covers the whole procedure. The deletion counts as in
+// flight from now, when it is dispatched, until its outcome is in the
+// ledger, so quitting waits for it even if the program ends first.
+func (m *Model) deleteCustomer(batch int, target apiclient.Customer) tea.Cmd {
+	d, opts, ctx, led := m.opts.Deleter, m.opts, m.ctx, m.ledger
+	led.inflight.Add(1)
 	return func() tea.Msg {
-		inflight.Add(1)
-		defer inflight.Add(-1)
+		defer led.inflight.Done()
 		ctx, cancel := context.WithTimeout(ctx, 2*opts.Timeout)
 		defer cancel()
-		return deleteDoneMsg{batch: batch, target: target, outcome: d.Delete(ctx, target)}
+		o := d.Delete(ctx, target)
+		led.record(target, o)
+		return deleteDoneMsg{batch: batch, target: target, outcome: o}
 	}
 }
 
-// Display limit for untrusted fields: long enough for any real value, short
-// enough that a hostile one cannot flood the screen or the memory.
-const maxFieldCells = 200
+// record files one outcome. Refused deletions (nothing sent, e.g. the
+// journal is unwritable) count as failed: the operator asked for them.
+func (l *ledger) record(t apiclient.Customer, o deletion.Outcome) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// A later outcome for the same customer (R retried it) replaces an
+	// earlier failure.
+	l.report.Failed = slices.DeleteFunc(l.report.Failed, func(f Failure) bool { return f.ID == t.ID })
+	switch o.Kind {
+	case deletion.Deleted:
+		l.report.Deleted = append(l.report.Deleted, t.ID)
+	case deletion.AlreadyGone:
+		l.report.Gone = append(l.report.Gone, t.ID)
+	default:
+		l.report.Failed = append(l.report.Failed, Failure{ID: t.ID, Email: t.Email, Reason: o.Message()})
+	}
+}
+
+// Display limits for untrusted fields: long enough for any real value, short
+// enough that a hostile one cannot flood the screen or the memory. Emails
+// are kept whole up to far past the longest valid address (254), because a
+// protected profile asks the operator to type the whole email.
+const (
+	maxFieldCells = 200
+	maxEmailCells = 1024
+)
 
 // sanitizeAll cleans list rows and drops their raw JSON: the table never
 // shows it, and 100,000 copies would dominate the memory. The detail view
@@ -91,8 +84,9 @@ func sanitizeAll(cs []apiclient.Customer) {
 // sanitizeCustomer makes every displayed field terminal-safe before the record
 // enters the model.
 func sanitizeCustomer(c *apiclient.Customer) {
-	for _, f := range []*string{&c.DisplayID, &c.FirstName, &c.LastName, &c.Name, &c.Email,
+	for _, f := range []*string{&c.DisplayID, &c.FirstName, &c.LastName, &c.Name,
 		&c.Status, &c.CompanyName, &c.StoreCredit, &c.CreditLimit} {
 		*f = termtext.CleanMax(*f, maxFieldCells)
 	}
+	c.Email = termtext.CleanMax(c.Email, maxEmailCells)
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wcadmin/wcadmin/apiclient"
@@ -13,16 +12,13 @@ import (
 // openDelete opens the bulk modal when customers are marked, else the single
 // modal for the selected customer.
 func (m *Model) openDelete() tea.Cmd {
-	if m.opts.ReadOnly {
-		m.setStatus(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
-		return nil
-	}
 	if len(m.table.marks) > 0 {
-		return m.openBulkConfirm()
+		marked := m.table.Marked()
+		return m.openBulkConfirm(marked, m.table.CountHidden(marked))
 	}
 	c, ok := m.table.Selected()
 	if !ok {
-		m.setStatus(statusInfo, "No customer selected")
+		m.status.Set(statusInfo, "No customer selected")
 		return nil
 	}
 	m.prevMode = modeBrowse
@@ -33,40 +29,60 @@ func (m *Model) openDelete() tea.Cmd {
 // the table meanwhile, the DELETE goes to exactly this id.
 func (m *Model) openSingleDelete(c apiclient.Customer) tea.Cmd {
 	if m.opts.ReadOnly {
-		m.setStatus(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
+		m.status.Set(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
 		return nil
 	}
 	m.confirm.open(c)
+	m.status.Clear() // what it said is about something else
 	m.mode = modeConfirm
 	return nil
 }
 
-// updateConfirm handles keys while the modal is open: y deletes, Enter chooses
-// the focused button, focus keys move it, and every other key cancels.
+// updateConfirm hands the key to the modal and acts on its decision.
 func (m *Model) updateConfirm(msg tea.KeyMsg) tea.Cmd {
-	if m.confirm.typed {
-		return m.updateTypedConfirm(msg)
-	}
-	k := newConfirmKeys()
-	switch {
-	case key.Matches(msg, k.Confirm):
+	v, why, cmd := m.confirm.Update(msg)
+	switch v {
+	case confirmed:
 		return m.startDelete()
-	case key.Matches(msg, k.Focus):
-		m.confirm.focusDelete = !m.confirm.focusDelete
-		return nil
-	case key.Matches(msg, k.Choose) && m.confirm.focusDelete:
-		return m.startDelete()
+	case cancelled:
+		m.mode = m.prevMode
+		m.status.Set(statusInfo, "%s", why)
 	}
-	m.mode = m.prevMode
-	m.setStatus(statusInfo, "Cancelled: customer #%d was not deleted", m.confirm.target.ID)
+	return cmd
+}
+
+// cancelModal closes whichever confirmation is open, sending nothing.
+func (m *Model) cancelModal() tea.Cmd {
+	switch m.mode {
+	case modeConfirm:
+		m.mode = m.prevMode
+		m.status.Set(statusInfo, "Cancelled: customer #%d was not deleted", m.confirm.target.ID)
+	case modeBulkConfirm:
+		m.cancelBulk("Cancelled: nothing was deleted")
+	}
 	return nil
+}
+
+// modalTooSmall reports that a confirmation is open on a terminal that cannot
+// show what it would delete: then nothing can be confirmed.
+func (m *Model) modalTooSmall() bool {
+	switch m.mode {
+	case modeConfirm, modeBulkConfirm:
+	default:
+		return false
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return true
+	}
+	_, ok := m.modalView(m.modalHeight())
+	return !ok
 }
 
 func (m *Model) startDelete() tea.Cmd {
 	m.mode = modeDeleting
 	t := m.confirm.target
 	m.opts.Log.Printf("delete: sending DELETE for customer #%d (%s)", t.ID, t.Email)
-	return m.deleteCustomer(0, m.ctx, t)
+	return m.deleteCustomer(0, t)
 }
 
 func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
@@ -75,7 +91,7 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 	m.opts.Log.Printf("delete: customer #%d: %s (sent=%v status=%d) after %s", t.ID, o.Kind, o.Sent, o.Status, o.Duration)
 	warn, kind := "", statusOK
 	if o.JournalErr != nil {
-		warn = " But the audit journal could not record the outcome (" + m.describe(o.JournalErr) +
+		warn = " But the audit journal could not record the outcome (" + m.describe(o.JournalErr, "") +
 			"): check the disk and the audit_log setting (--audit-log) before deleting more."
 		kind = statusErr
 	}
@@ -89,39 +105,17 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		if o.Checked {
 			what += ", confirmed by a follow-up check"
 		}
-		m.setStatus(kind, "%s%s", what, warn)
+		m.status.Set(kind, "%s%s", what, warn)
 	case deletion.AlreadyGone:
 		m.table.Remove(t.ID)
-		m.setStatus(statusInfo, "Customer #%d was already deleted%s", t.ID, warn)
+		m.status.Set(statusInfo, "Customer #%d was already deleted%s", t.ID, warn)
 	case deletion.Changed:
-		m.setStatus(statusErr, "Customer #%d changed since it was loaded (email or name differ): nothing was deleted. Check the refreshed row.%s", t.ID, warn)
+		m.status.Set(statusErr, "Customer #%d changed since it was loaded (email or name differ): nothing was deleted. Check the refreshed row.%s", t.ID, warn)
 	default:
 		// Nothing changes: the row stays, the cursor stays.
 		m.mode = m.prevMode
-		m.setStatus(statusErr, "%s%s", m.explainOutcome(t, o), warn)
+		m.status.Set(statusErr, "%s%s", m.explainOutcome(t, o), warn)
 		return nil
 	}
 	return m.startLoad(true)
-}
-
-// updateTypedConfirm is the protected profile's modal: the operator types
-// the email; Enter deletes only when it matches, Esc cancels.
-func (m *Model) updateTypedConfirm(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-	case "enter":
-		if m.confirm.typedMatches() {
-			return m.startDelete()
-		}
-		m.mode = m.prevMode
-		m.setStatus(statusInfo, "What was typed does not match: customer #%d was not deleted", m.confirm.target.ID)
-		return nil
-	default:
-		var cmd tea.Cmd
-		m.confirm.input, cmd = m.confirm.input.Update(msg)
-		return cmd
-	}
-	m.mode = m.prevMode
-	m.setStatus(statusInfo, "Cancelled: customer #%d was not deleted", m.confirm.target.ID)
-	return nil
 }

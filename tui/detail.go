@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -47,10 +48,11 @@ func (m *Model) handleDetail(msg detailMsg) tea.Cmd {
 	}
 	if msg.err != nil {
 		m.detail.err = msg.err
-		m.setStatus(statusErr, "%s", m.explain(fmt.Sprintf("Could not load customer #%d", msg.id), msg.err))
+		m.status.Set(statusErr, "%s", m.explain(fmt.Sprintf("Could not load customer #%d", msg.id), msg.err,
+			"press esc, then enter to try again"))
 		return nil
 	}
-	m.clearRetryNotice()
+	m.status.Resolve()
 	m.detail.customer, m.detail.loaded = msg.customer, true
 	m.detail.vp.SetContent(formatDetail(msg.customer, m.detail.vp.Width))
 	m.detail.vp.GotoTop()
@@ -58,25 +60,32 @@ func (m *Model) handleDetail(msg detailMsg) tea.Cmd {
 }
 
 func (m *Model) updateDetail(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc", "q", "backspace":
+	k := m.keys.detail
+	switch {
+	case key.Matches(msg, k.Back):
 		m.mode = modeBrowse
 		m.table.SelectID(m.detail.id)
-		return nil
-	case "?":
-		m.prevMode, m.mode = m.mode, modeHelp
-		return nil
-	case "D", "delete":
+	case key.Matches(msg, k.Help):
+		m.prevMode, m.mode, m.helpOffset = m.mode, modeHelp, 0
+	case key.Matches(msg, k.Delete):
 		m.prevMode = modeDetail
 		return m.openSingleDelete(m.detail.customer)
-	case "c":
+	case key.Matches(msg, m.keys.browse.ReadOnlyDelete):
+		m.status.Set(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
+	case key.Matches(msg, k.CopyEmail):
 		return m.copyText(m.detail.customer.Email, "email "+m.detail.customer.Email)
-	case "C":
+	case key.Matches(msg, k.CopyID):
 		return m.copyText(fmt.Sprint(m.detail.id), fmt.Sprintf("id %d", m.detail.id))
+	case key.Matches(msg, k.Up):
+		m.detail.vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		m.detail.vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		m.detail.vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		m.detail.vp.PageDown()
 	}
-	var cmd tea.Cmd
-	m.detail.vp, cmd = m.detail.vp.Update(msg)
-	return cmd
+	return nil
 }
 
 func (m *Model) detailBody(h int) string {

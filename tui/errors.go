@@ -13,14 +13,16 @@ import (
 )
 
 // explain turns an error into one line that says what failed and what to do.
-func (m *Model) explain(what string, err error) string {
-	return what + ": " + m.describe(err)
+// next is how to try again from where the operator is ("press r to try
+// again"); it ends advice for failures that may pass.
+func (m *Model) explain(what string, err error, next string) string {
+	return what + ": " + m.describe(err, next)
 }
 
 // describe says what went wrong and what to do about it. Server text is
 // untrusted and is cleaned and cut before it is shown; the status line wraps
 // up to three lines, so the advice at the end survives.
-func (m *Model) describe(err error) string {
+func (m *Model) describe(err error, next string) string {
 	var apiErr *apiclient.Error
 	var netErr *apiclient.NetError
 	switch {
@@ -38,7 +40,7 @@ func (m *Model) describe(err error) string {
 		}
 		return "the store is rate-limiting requests (429). Wait a moment, then try again."
 	case errors.As(err, &apiErr):
-		return describeAPIError(apiErr)
+		return describeAPIError(apiErr, next)
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("%s did not answer within %s. Check the network, then try again.", m.opts.Host, m.opts.Timeout)
 	case errors.Is(err, context.Canceled):
@@ -49,7 +51,7 @@ func (m *Model) describe(err error) string {
 
 // describeAPIError renders an HTTP-level error: status, the server's
 // message, the client's hint, and a next step where the status implies one.
-func describeAPIError(e *apiclient.Error) string {
+func describeAPIError(e *apiclient.Error, next string) string {
 	msg := termtext.CleanMax(e.Message, 300)
 	var s string
 	switch {
@@ -70,7 +72,11 @@ func describeAPIError(e *apiclient.Error) string {
 	case e.Code == apiclient.CodeNotSuccess:
 		s += ". The site URL may not point at the WebCommander API: check the site setting."
 	case e.StatusCode >= 500:
-		s += ". The store had a problem: try again shortly (r)."
+		s += ". The store had a problem"
+		if next != "" {
+			s += ": " + next + " shortly"
+		}
+		s += "."
 	}
 	return s
 }
@@ -87,15 +93,18 @@ func (m *Model) reason(o deletion.Outcome) string {
 	case errors.Is(err, deletion.ErrNoJournal), errors.Is(err, deletion.ErrJournal):
 		return termtext.CleanMax(err.Error(), 300) + ". Check the audit_log setting (--audit-log) and the disk."
 	case errors.Is(err, deletion.ErrPrecheck):
-		return "the check before deleting failed: " + m.describe(err) + " Nothing was sent."
+		return "the check before deleting failed: " + m.describe(err, retryDelete) + " Nothing was sent."
 	case errors.Is(err, deletion.ErrStillThere):
-		return "a check shows the customer is still there after " + m.describe(err)
+		return "a check shows the customer is still there after " + m.describe(err, retryDelete)
 	case errors.Is(err, deletion.ErrOutcomeUnknown), o.Kind == deletion.Unknown:
 		return "the DELETE got no clear answer and the check failed too. It may or may not have been deleted: press r to refresh and check."
 	case err == nil:
 		return o.Kind.String()
 	}
-	return m.describe(err)
+	return m.describe(err, retryDelete)
 }
+
+// retryDelete is the way to try a failed deletion again.
+const retryDelete = "try the delete again (D)"
 
 func asAPIError(err error, target **apiclient.Error) bool { return errors.As(err, target) }

@@ -68,7 +68,7 @@ type probed struct{ *Model }
 func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if pr, ok := msg.(idleProbe); ok {
 		m := p.Model
-		pr.reply <- m.ld == nil && m.mode != modeDeleting && (m.bulk == nil || m.bulk.inflight == 0)
+		pr.reply <- m.list.ld == nil && m.mode != modeDeleting && (m.bulk == nil || m.bulk.inflight == 0)
 		return p, nil
 	}
 	_, cmd := p.Model.Update(msg)
@@ -79,7 +79,7 @@ func TestFlowBrowseDeleteCancel(t *testing.T) {
 	s := newFakeStore(40)
 	tm := startFlow(t, s)
 	keys(tm, "j", "j", "D")
-	waitScreen(t, tm, "Delete customer?")
+	waitScreen(t, tm, "Delete 1 customer?")
 	keys(tm, "n")
 	waitScreen(t, tm, "not deleted")
 	m := finalView(t, tm)

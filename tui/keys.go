@@ -2,55 +2,66 @@ package tui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// keyMap holds every binding the browse mode matches. The help views are
-// built from these same values, so help can never disagree with behaviour.
-type keyMap struct {
+// Every mode has a key map. Update matches keys with key.Matches against
+// these bindings and the help line and the ? screen are built from the same
+// values, so help can never disagree with behaviour. A disabled binding
+// (read-only) neither matches nor shows.
+
+func bind(keys []string, helpKey, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
+}
+
+// browseKeys are the table's bindings.
+type browseKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Filter, ClearFilter, Sort, Reverse      key.Binding
 	Detail, CopyEmail, CopyID, Refresh      key.Binding
 	Mark, MarkAll, ClearMarks, Delete       key.Binding
 	Help, Quit                              key.Binding
+	// ReadOnlyDelete matches the delete and mark keys in read-only mode only,
+	// so the console can say why nothing happens; it is never shown in help.
+	ReadOnlyDelete key.Binding
 }
 
-func newKeyMap(readOnly bool) keyMap {
-	k := keyMap{
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first")),
-		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last (loads all)")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
-		Reverse:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse sort")),
-		Detail:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
-		CopyEmail:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy email")),
-		CopyID:      key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "copy id")),
-		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Mark:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "mark")),
-		MarkAll:     key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "mark all shown")),
-		ClearMarks:  key.NewBinding(key.WithKeys("ctrl+\\"), key.WithHelp("ctrl+\\", "clear marks")),
+func newBrowseKeys(readOnly bool) browseKeys {
+	k := browseKeys{
+		Up:          bind([]string{"up", "k"}, "↑/k", "up"),
+		Down:        bind([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:      bind([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown:    bind([]string{"pgdown", "ctrl+f"}, "pgdn", "page down"),
+		Top:         bind([]string{"home", "g"}, "g/home", "first"),
+		Bottom:      bind([]string{"end", "G"}, "G/end", "last (loads all)"),
+		Filter:      bind([]string{"/"}, "/", "filter"),
+		ClearFilter: bind([]string{"esc"}, "esc", "clear filter"),
+		Sort:        bind([]string{"s"}, "s", "sort column"),
+		Reverse:     bind([]string{"S"}, "S", "reverse sort"),
+		Detail:      bind([]string{"enter"}, "enter", "details"),
+		CopyEmail:   bind([]string{"c"}, "c", "copy email"),
+		CopyID:      bind([]string{"C"}, "C", "copy id"),
+		Refresh:     bind([]string{"r"}, "r", "refresh"),
+		Mark:        bind([]string{" "}, "space", "mark"),
+		MarkAll:     bind([]string{"ctrl+a"}, "ctrl+a", "mark all shown"),
+		ClearMarks:  bind([]string{"ctrl+\\"}, "ctrl+\\", "clear marks"),
 		// Only D and the Delete key: never d, ctrl+d, space or ctrl+k, which
 		// operators hit by habit in other tools.
-		Delete: key.NewBinding(key.WithKeys("D", "delete"), key.WithHelp("D/del", "delete")),
-		Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Delete:         bind([]string{"D", "delete"}, "D/del", "delete"),
+		Help:           bind([]string{"?"}, "?", "help"),
+		Quit:           bind([]string{"q", "ctrl+c"}, "q", "quit"),
+		ReadOnlyDelete: key.NewBinding(key.WithKeys("D", "delete", " ", "ctrl+a")),
 	}
-	// Disabled bindings are hidden from help. Marks only feed bulk deletion.
 	for _, b := range []*key.Binding{&k.Delete, &k.Mark, &k.MarkAll, &k.ClearMarks} {
 		b.SetEnabled(!readOnly)
 	}
+	k.ReadOnlyDelete.SetEnabled(readOnly)
 	return k
 }
 
-// ShortHelp is the always-visible line.
-func (k keyMap) ShortHelp() []key.Binding {
+func (k browseKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Filter, k.Detail, k.Mark, k.Delete, k.Refresh, k.Help, k.Quit}
 }
 
-// FullHelp is the ? screen, one column per group.
-func (k keyMap) FullHelp() [][]key.Binding {
+// FullHelp is the ? screen, one group per column when there is room.
+func (k browseKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reverse, k.Detail, k.Refresh},
@@ -59,43 +70,136 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// confirmKeys are the single delete modal's bindings. Anything not listed cancels.
-type confirmKeys struct {
-	Confirm, Cancel, Focus, Choose key.Binding
+// helpKeys: the ? screen. q closes it like Esc (as it goes back from the
+// detail view); it never quits from here.
+type helpKeys struct{ Close, Up, Down key.Binding }
+
+func (k helpKeys) ShortHelp() []key.Binding { return []key.Binding{k.Close, k.Down} }
+
+// filterKeys: the / input. Every other key is text.
+type filterKeys struct{ Keep, Clear, Up, Down key.Binding }
+
+func (k filterKeys) ShortHelp() []key.Binding { return []key.Binding{k.Keep, k.Clear, k.Up, k.Down} }
+
+// detailKeys: one customer.
+type detailKeys struct {
+	Back, Help, Delete, CopyEmail, CopyID, Up, Down, PageUp, PageDown key.Binding
 }
 
-func newConfirmKeys() confirmKeys {
-	return confirmKeys{
-		Confirm: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "delete")),
-		Cancel:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "cancel")),
-		Focus:   key.NewBinding(key.WithKeys("tab", "shift+tab", "left", "right", "h", "l"), key.WithHelp("tab/←/→", "move focus")),
-		Choose:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose focused")),
-	}
+func (k detailKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Back, k.Up, k.PageDown, k.Delete, k.CopyEmail, k.CopyID, k.Help}
+}
+
+// loadAllKeys: while G loads every page.
+type loadAllKeys struct{ Stop key.Binding }
+
+func (k loadAllKeys) ShortHelp() []key.Binding { return []key.Binding{k.Stop} }
+
+// confirmKeys: the single delete modal. Any key not listed cancels.
+type confirmKeys struct {
+	Confirm, Cancel, Left, Right, Cycle, Choose key.Binding
 }
 
 func (k confirmKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Confirm, k.Cancel, k.Focus, k.Choose}
+	return []key.Binding{k.Confirm, k.Cancel, k.Left, k.Right, k.Cycle, k.Choose}
 }
 
-// Short key lists of the other modes, for the help line.
-var (
-	filterHelp = []key.Binding{
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move")),
+// typedKeys: a modal where the operator types what it asks for (the email
+// on a protected profile, the count of a bulk deletion, the store's host).
+type typedKeys struct{ Submit, Cancel key.Binding }
+
+func (k typedKeys) ShortHelp() []key.Binding { return []key.Binding{k.Submit, k.Cancel} }
+
+// runKeys: a bulk deletion runs.
+type runKeys struct{ Stop key.Binding }
+
+func (k runKeys) ShortHelp() []key.Binding { return []key.Binding{k.Stop} }
+
+// stopKeys: "Stop the bulk deletion?"
+type stopKeys struct{ Yes, No key.Binding }
+
+func (k stopKeys) ShortHelp() []key.Binding { return []key.Binding{k.Yes, k.No} }
+
+// breakerKeys: the store stopped answering during a bulk run.
+type breakerKeys struct{ Retry, Stop key.Binding }
+
+func (k breakerKeys) ShortHelp() []key.Binding { return []key.Binding{k.Retry, k.Stop} }
+
+// summaryKeys: the bulk deletion's result.
+type summaryKeys struct{ Close, Retry key.Binding }
+
+func (k summaryKeys) ShortHelp() []key.Binding { return []key.Binding{k.Retry, k.Close} }
+
+// keyMaps holds every mode's bindings.
+type keyMaps struct {
+	browse  browseKeys
+	help    helpKeys
+	filter  filterKeys
+	detail  detailKeys
+	loadAll loadAllKeys
+	confirm confirmKeys
+	typed   typedKeys
+	run     runKeys
+	stop    stopKeys
+	breaker breakerKeys
+	summary summaryKeys
+	// ForceQuit quits from every mode that does not bind ctrl+c itself.
+	ForceQuit key.Binding
+}
+
+func newKeyMaps(readOnly bool) keyMaps {
+	k := keyMaps{
+		browse: newBrowseKeys(readOnly),
+		help: helpKeys{
+			Close: bind([]string{"esc", "?", "q"}, "esc/?/q", "close help"),
+			Up:    bind([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:  bind([]string{"down", "j"}, "↓/j", "scroll"),
+		},
+		filter: filterKeys{
+			Keep:  bind([]string{"enter"}, "enter", "keep filter"),
+			Clear: bind([]string{"esc"}, "esc", "clear"),
+			Up:    bind([]string{"up"}, "↑", "up"),
+			Down:  bind([]string{"down"}, "↓", "down"),
+		},
+		detail: detailKeys{
+			Back:      bind([]string{"esc", "q", "backspace"}, "esc/q", "back"),
+			Help:      bind([]string{"?"}, "?", "help"),
+			Delete:    bind([]string{"D", "delete"}, "D/del", "delete"),
+			CopyEmail: bind([]string{"c"}, "c", "copy email"),
+			CopyID:    bind([]string{"C"}, "C", "copy id"),
+			Up:        bind([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:      bind([]string{"down", "j"}, "↓/j", "scroll down"),
+			PageUp:    bind([]string{"pgup", "b"}, "pgup", "page up"),
+			PageDown:  bind([]string{"pgdown", "f", " "}, "pgdn", "page down"),
+		},
+		loadAll: loadAllKeys{Stop: bind([]string{"esc", "q"}, "esc", "stop loading (keeps what arrived)")},
+		confirm: confirmKeys{
+			Confirm: bind([]string{"y", "Y"}, "y", "delete"),
+			Cancel:  bind([]string{"n", "N", "esc"}, "n/esc", "cancel"),
+			Left:    bind([]string{"left", "h"}, "←/h", "focus left"),
+			Right:   bind([]string{"right", "l"}, "→/l", "focus right"),
+			Cycle:   bind([]string{"tab", "shift+tab"}, "tab", "next button"),
+			Choose:  bind([]string{"enter"}, "enter", "choose focused"),
+		},
+		typed: typedKeys{
+			Submit: bind([]string{"enter"}, "enter", "confirm when it matches"),
+			Cancel: bind([]string{"esc"}, "esc", "cancel"),
+		},
+		run: runKeys{Stop: bind([]string{"esc", "q", "ctrl+c"}, "esc/q/ctrl+c", "stop…")},
+		stop: stopKeys{
+			Yes: bind([]string{"y", "Y", "ctrl+c"}, "y", "stop"),
+			No:  bind([]string{"n", "N", "esc"}, "n/esc", "continue"),
+		},
+		breaker: breakerKeys{
+			Retry: bind([]string{"r", "R"}, "r", "retry"),
+			Stop:  bind([]string{"s", "S", "esc", "q", "ctrl+c"}, "s/esc", "stop"),
+		},
+		summary: summaryKeys{
+			Close: bind([]string{"enter", "esc", "q"}, "enter/esc", "close"),
+			Retry: bind([]string{"R"}, "R", "retry the failed"),
+		},
+		ForceQuit: bind([]string{"ctrl+c"}, "ctrl+c", "quit"),
 	}
-	detailHelp = []key.Binding{
-		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓ pgup/pgdn", "scroll")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/q", "back")),
-		key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")),
-		key.NewBinding(key.WithKeys("c"), key.WithHelp("c/C", "copy email/id")),
-	}
-	bulkConfirmHelp = []key.Binding{
-		key.NewBinding(key.WithKeys("0"), key.WithHelp("type the count", "")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "delete")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("any other key", "cancel")),
-	}
-	stopHelp = []key.Binding{
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "stop…")),
-	}
-)
+	k.detail.Delete.SetEnabled(!readOnly)
+	return k
+}

@@ -2,8 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -26,125 +24,120 @@ const (
 	modeDetail           // one customer, fetched afresh
 	modeConfirm          // the single delete modal
 	modeDeleting         // a single DELETE is in flight
-	modeBulkConfirm      // the bulk modal: type the count
+	modeBulkConfirm      // the bulk modal: type the count (and the host)
 	modeBulkRun          // a bulk deletion runs
 	modeBulkStop         // asked whether to stop the bulk deletion
+	modeBulkBreaker      // the store stopped answering: retry or stop
 	modeSummary          // the bulk deletion's result
 	modeHelp             // the full key list
 )
 
 func (m mode) String() string {
 	return [...]string{"browse", "filter", "load-all", "detail", "confirm", "deleting",
-		"bulk-confirm", "bulk-run", "bulk-stop", "summary", "help"}[m]
+		"bulk-confirm", "bulk-run", "bulk-stop", "bulk-breaker", "summary", "help"}[m]
 }
 
 // Minimum usable terminal.
 const minWidth, minHeight = 40, 10
 
-// statusKind decides how the status line is styled (and marked: ✓ ✗).
-type statusKind int
-
-const (
-	statusInfo statusKind = iota
-	statusOK
-	statusErr
-)
-
-// Model is the root model of the console.
+// Model is the root model of the console. It owns the mode, the size and the
+// routing; each component owns its state and its Update and returns a
+// decision that the root acts on.
 type Model struct {
 	opts   Options
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	mode       mode
-	prevMode   mode // where help and the delete modal return to
-	keys       keyMap
-	st         styles
-	table      customerTable
-	confirm    confirmModel
-	help       help.Model
-	spinner    spinner.Model
-	progress   progress.Model
-	filter     textinput.Model
-	countInput textinput.Model // the bulk modal's typed count
-	detail     detailView
-	bulk       *bulkRun
-	bulkSeq    int // numbers bulk runs so late answers of an old run are dropped
-	// deletesInFlight counts deletions still running, so the program can let
-	// them finish their journal lines after the terminal is restored.
-	deletesInFlight atomic.Int64
+	mode     mode
+	prevMode mode // where help and the delete modal return to
+	// helpOffset scrolls the ? screen when it is taller than the terminal.
+	helpOffset int
+	quitting bool // keys after a quit in the same read are dropped
 
 	width, height int
+	keys          keyMaps
+	st            styles
+	help          help.Model
+	spinner       spinner.Model
+	progress      progress.Model
 
-	// The list. gen increases with every load so stale answers are dropped.
-	gen        int
-	ld         *load
-	refreshing bool
-	nextOffset int
-	hasMore    bool
-	total      int // -1 unknown
-	countAsked bool
-	loadErr    error
-	lookedUp   map[string]bool // emails already asked of the server
+	table   customerTable
+	list    listLoader
+	status  statusLine
+	filter  textinput.Model
+	detail  detailView
+	confirm deleteModal
+	bulk    *bulkRun
+	bulkSeq int // numbers bulk runs so late answers of an old run are dropped
 
-	status      string
-	statusKind  statusKind
-	retryNotice bool // the status is a retry notice, cleared when a read succeeds
-	// beforeRetry is the status a retry notice replaced, put back after it.
-	beforeRetry     string
-	beforeRetryKind statusKind
+	// ledger records every deletion outcome for the exit summary and counts
+	// the deletions in flight.
+	ledger *ledger
+	// keysConsumed counts the keys handled (a multi-rune message counts its
+	// runes), written to the debug log so tests can wait for each key.
+	keysConsumed int
 }
 
 // New builds the root model. Call Close (or quit) to cancel in-flight requests.
 func New(opts Options) *Model {
 	opts = opts.withDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
+	th := newTheme(opts.DarkBackground)
 	m := &Model{
 		opts:     opts,
 		ctx:      ctx,
 		cancel:   cancel,
-		keys:     newKeyMap(opts.ReadOnly),
-		st:       newStyles(newTheme(opts.DarkBackground)),
+		keys:     newKeyMaps(opts.ReadOnly),
+		st:       newStyles(th),
 		help:     help.New(),
 		spinner:  spinner.New(spinner.WithSpinner(spinner.Line)),
-		progress: progress.New(progress.WithoutPercentage(), progress.WithSolidFill(string(newTheme(opts.DarkBackground).accent))),
-		total:    -1,
-		lookedUp: map[string]bool{},
+		progress: progress.New(progress.WithoutPercentage(), progress.WithSolidFill(string(th.accent))),
+		status:   statusLine{log: opts.Log},
+		ledger:   &ledger{},
 	}
 	m.table = newCustomerTable(&m.st)
+	m.list = newListLoader(ctx, opts)
 	if opts.Notice != "" {
-		m.status, m.statusKind = opts.Notice, statusErr
+		m.status.Set(statusErr, "%s", opts.Notice)
 	}
-	m.confirm = newConfirm(&m.st, opts.Host, opts.Protected)
+	m.confirm = newDeleteModal(&m.st, m.keys, opts.Host, opts.Protected)
 	m.help.ShortSeparator = "  "
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.CharLimit = 200
-	m.detail = detailView{vp: viewport.New(0, 0)}
-	m.countInput = textinput.New()
-	m.countInput.Prompt = "> "
-	m.countInput.CharLimit = 7
 	// A steady cursor: no blink timer redrawing the screen over slow SSH links.
 	m.filter.Cursor.SetMode(cursor.CursorStatic)
-	m.countInput.Cursor.SetMode(cursor.CursorStatic)
+	m.detail = detailView{vp: viewport.New(0, 0)}
 	return m
 }
 
 // Close cancels every request still in flight.
 func (m *Model) Close() { m.cancel() }
 
-// WaitDeletes waits up to timeout for running deletions to finish (a
-// cancelled DELETE still checks what happened and writes its outcome to the
-// journal). It reports whether none is left.
+// WaitDeletes waits up to timeout for the deletions dispatched so far to
+// finish (a cancelled DELETE still checks what happened and writes its
+// outcome to the journal). It reports whether none is left.
 func (m *Model) WaitDeletes(timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
-	for m.deletesInFlight.Load() > 0 {
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(20 * time.Millisecond)
+	done := make(chan struct{})
+	go func() { m.ledger.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(timeout):
+		return false
 	}
-	return true
+}
+
+// Report is what this session deleted, including deletions that finished
+// after the program loop ended. Call it after the program has returned.
+func (m *Model) Report() Report {
+	r := m.ledger.snapshot()
+	if b := m.bulk; b != nil && b.phase == bulkRunning {
+		for _, c := range b.queue {
+			r.NotAttempted = append(r.NotAttempted, c.ID)
+		}
+	}
+	return r
 }
 
 // Mode reports the active mode (tests, debug log).
@@ -154,12 +147,6 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.spinner.Tick, m.startLoad(false))
 }
 
-func (m *Model) setStatus(k statusKind, format string, args ...any) {
-	m.status, m.statusKind = fmt.Sprintf(format, args...), k
-	m.retryNotice = false
-	m.opts.Log.Printf("status: %s", m.status)
-}
-
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -167,7 +154,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize()
 		return m, m.maybeLoadMore()
 	case tea.KeyMsg:
-		return m, m.handleKey(msg)
+		return m, m.handleKeyMsg(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
@@ -175,7 +162,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pageMsg:
 		return m, m.handlePage(msg)
 	case countMsg:
-		return m, m.handleCount(msg)
+		m.handleCount(msg)
 	case lookupMsg:
 		return m, m.handleLookup(msg)
 	case detailMsg:
@@ -185,8 +172,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.handleBulkDone(msg)
 		}
 		return m, m.handleDeleteDone(msg)
-	case resumeMsg:
-		return m, m.handleResume(msg)
+	case pauseTickMsg:
+		return m, m.handlePauseTick(msg)
 	case clipboardMsg:
 		m.handleClipboard(msg)
 	case retryMsg:
@@ -196,44 +183,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) quit() tea.Cmd {
+	m.quitting = true
 	m.cancel()
 	return tea.Quit
-}
-
-func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
-	if msg.String() == "ctrl+c" {
-		// ctrl+c quits from anywhere, except that a running bulk deletion
-		// first asks whether to stop: quitting would cut requests mid-flight.
-		if m.mode == modeBulkRun {
-			m.mode = modeBulkStop
-			return nil
-		}
-		return m.quit()
-	}
-	switch m.mode {
-	case modeFilter:
-		return m.updateFilter(msg)
-	case modeLoadAll:
-		return m.updateLoadAll(msg)
-	case modeDetail:
-		return m.updateDetail(msg)
-	case modeConfirm:
-		return m.updateConfirm(msg)
-	case modeDeleting:
-		return nil // one DELETE at a time; the modal shows progress
-	case modeBulkConfirm:
-		return m.updateBulkConfirm(msg)
-	case modeBulkRun:
-		return m.updateBulkRun(msg)
-	case modeBulkStop:
-		return m.updateBulkStop(msg)
-	case modeSummary:
-		return m.updateSummary(msg)
-	case modeHelp:
-		return m.updateHelp(msg)
-	default:
-		return m.updateBrowse(msg)
-	}
 }
 
 // Fixed lines around the table: header, status and help (plus the column

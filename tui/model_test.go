@@ -84,8 +84,8 @@ func TestCancelKeysSendNothing(t *testing.T) {
 			if d := s.deleted(); len(d) != 0 {
 				t.Fatalf("%q sent DELETE for %v", k, d)
 			}
-			if !strings.Contains(m.status, "not deleted") {
-				t.Fatalf("status %q does not say nothing was deleted", m.status)
+			if !strings.Contains(m.status.text, "not deleted") {
+				t.Fatalf("status %q does not say nothing was deleted", m.status.text)
 			}
 		})
 	}
@@ -138,8 +138,8 @@ func TestDeleteSuccessRemovesRowSelectsFollowerAndRefreshes(t *testing.T) {
 	if got := selectedID(t, m); got != 1010 {
 		t.Fatalf("cursor on %d, want follower 1010", got)
 	}
-	if m.status != "Deleted customer #1007 (user2@example.com)" {
-		t.Fatalf("status %q", m.status)
+	if m.status.text != "Deleted customer #1007 (user2@example.com)" {
+		t.Fatalf("status %q", m.status.text)
 	}
 	if s.listCalls() <= lists {
 		t.Fatal("list was not fetched again after the delete")
@@ -211,8 +211,8 @@ func TestDeleteAlreadyGone(t *testing.T) {
 	m := newTestModel(t, s, Options{})
 	lists := s.listCalls()
 	press(t, m, "D", "y")
-	if m.status != "Customer #1001 was already deleted" {
-		t.Fatalf("status %q", m.status)
+	if m.status.text != "Customer #1001 was already deleted" {
+		t.Fatalf("status %q", m.status.text)
 	}
 	if s.listCalls() <= lists {
 		t.Fatal("no refresh after 404")
@@ -239,12 +239,12 @@ func TestDeleteFailuresKeepTheRow(t *testing.T) {
 		lists := s.listCalls()
 		press(t, m, "D", "y")
 		for _, w := range c.want {
-			if !strings.Contains(m.status, w) {
-				t.Errorf("%v: status %q lacks %q", c.err, m.status, w)
+			if !strings.Contains(m.status.text, w) {
+				t.Errorf("%v: status %q lacks %q", c.err, m.status.text, w)
 			}
 		}
-		if strings.ContainsRune(m.status, 0x1b) {
-			t.Errorf("status carries an escape sequence: %q", m.status)
+		if strings.ContainsRune(m.status.text, 0x1b) {
+			t.Errorf("status carries an escape sequence: %q", m.status.text)
 		}
 		if m.table.Len() != 5 || selectedID(t, m) != 1004 {
 			t.Errorf("%v: table changed (len %d, cursor %d)", c.err, m.table.Len(), selectedID(t, m))
@@ -265,8 +265,8 @@ func TestReadOnlyBlocksDeletion(t *testing.T) {
 	if len(s.deleted()) != 0 {
 		t.Fatal("read-only sent a DELETE")
 	}
-	if !strings.Contains(m.status, "Read-only (--read-only)") {
-		t.Fatalf("status %q does not explain read-only", m.status)
+	if !strings.Contains(m.status.text, "Read-only (--read-only)") {
+		t.Fatalf("status %q does not explain read-only", m.status.text)
 	}
 	v := m.View()
 	if !strings.Contains(v, "[READ-ONLY]") {
@@ -286,7 +286,7 @@ func TestHelpIsBuiltFromBindings(t *testing.T) {
 		t.Fatalf("mode %s", m.mode)
 	}
 	v := m.View()
-	for _, b := range m.keys.FullHelp() {
+	for _, b := range m.keys.browse.FullHelp() {
 		for _, k := range b {
 			if !strings.Contains(v, k.Help().Key) || !strings.Contains(v, k.Help().Desc) {
 				t.Errorf("help lacks %q %q", k.Help().Key, k.Help().Desc)
@@ -303,8 +303,8 @@ func TestLoadErrorIsExplained(t *testing.T) {
 	s := newFakeStore(5)
 	s.listErr = &apiclient.Error{StatusCode: 401, Message: "invalid token"}
 	m := newTestModel(t, s, Options{CredentialsHint: "WCADMIN_TOKEN"})
-	if !strings.Contains(m.status, "Could not load customers") || !strings.Contains(m.status, "WCADMIN_TOKEN") {
-		t.Fatalf("status %q", m.status)
+	if !strings.Contains(m.status.text, "Could not load customers") || !strings.Contains(m.status.text, "WCADMIN_TOKEN") {
+		t.Fatalf("status %q", m.status.text)
 	}
 	s.listErr = nil
 	press(t, m, "r")
@@ -389,8 +389,8 @@ func TestVerifiedDeleteOutcomes(t *testing.T) {
 		s.getErr = errors.New("connection refused")
 		m := newTestModel(t, s, Options{})
 		press(t, m, "D", "y")
-		if !strings.Contains(m.status, "may or may not have been deleted") || m.table.Len() != 5 {
-			t.Fatalf("status %q", m.status)
+		if !strings.Contains(m.status.text, "may or may not have been deleted") || m.table.Len() != 5 {
+			t.Fatalf("status %q", m.status.text)
 		}
 	})
 	t.Run("changed", func(t *testing.T) {
@@ -403,8 +403,8 @@ func TestVerifiedDeleteOutcomes(t *testing.T) {
 		if len(s.deleted()) != 0 {
 			t.Fatal("a changed record was deleted")
 		}
-		if !strings.Contains(m.status, "changed since it was loaded") {
-			t.Fatalf("status %q", m.status)
+		if !strings.Contains(m.status.text, "changed since it was loaded") {
+			t.Fatalf("status %q", m.status.text)
 		}
 	})
 	t.Run("already gone is not sent", func(t *testing.T) {
@@ -414,16 +414,16 @@ func TestVerifiedDeleteOutcomes(t *testing.T) {
 		s.customers = s.customers[1:]
 		s.mu.Unlock()
 		press(t, m, "D", "y")
-		if len(s.deleted()) != 0 || m.status != "Customer #1001 was already deleted" {
-			t.Fatalf("sent %v, status %q", s.deleted(), m.status)
+		if len(s.deleted()) != 0 || m.status.text != "Customer #1001 was already deleted" {
+			t.Fatalf("sent %v, status %q", s.deleted(), m.status.text)
 		}
 	})
 	t.Run("no journal refuses", func(t *testing.T) {
 		s := newFakeStore(5)
 		m := newTestModel(t, s, Options{Deleter: &deletion.Deleter{API: s}})
 		press(t, m, "D", "y")
-		if len(s.deleted()) != 0 || !strings.Contains(m.status, "audit") {
-			t.Fatalf("sent %v, status %q", s.deleted(), m.status)
+		if len(s.deleted()) != 0 || !strings.Contains(m.status.text, "audit") {
+			t.Fatalf("sent %v, status %q", s.deleted(), m.status.text)
 		}
 	})
 }
@@ -433,8 +433,8 @@ func TestRetryNoticeShowsInStatus(t *testing.T) {
 	m := newTestModel(t, s, Options{})
 	send(t, m, RetryNotice(apiclient.RetryInfo{Method: "GET", Path: "/admin/customers", Attempt: 1, Max: 3,
 		Wait: time.Second, Err: &apiclient.Error{StatusCode: 503, Message: "busy"}}))
-	if !strings.Contains(m.status, "Retrying GET /admin/customers (2/3) in 1s") || !strings.Contains(m.status, "HTTP 503") {
-		t.Fatalf("status %q", m.status)
+	if !strings.Contains(m.status.text, "Retrying GET /admin/customers (2/3) in 1s") || !strings.Contains(m.status.text, "HTTP 503") {
+		t.Fatalf("status %q", m.status.text)
 	}
 }
 
@@ -470,11 +470,11 @@ func TestRetryNoticeGivesWayWhenTheReadSucceeds(t *testing.T) {
 	_, refresh := m.Update(keyMsg("r"))
 	send(t, m, RetryNotice(apiclient.RetryInfo{Method: "GET", Path: "/admin/customers", Attempt: 1, Max: 3,
 		Wait: time.Second, Err: &apiclient.Error{StatusCode: 503}}))
-	if !strings.HasPrefix(m.status, "Retrying") {
-		t.Fatalf("status %q", m.status)
+	if !strings.HasPrefix(m.status.text, "Retrying") {
+		t.Fatalf("status %q", m.status.text)
 	}
 	run(t, m, refresh)
-	if m.status != "Refreshed: 5 customers loaded" {
-		t.Fatalf("status %q after the retried read succeeded", m.status)
+	if m.status.text != "Refreshed from the store at 09:00:00" {
+		t.Fatalf("status %q after the retried read succeeded", m.status.text)
 	}
 }

@@ -217,13 +217,13 @@ func (f *relFixture) failStatus() string {
 	if f.observed != "" {
 		return f.observed
 	}
-	return f.m.status
+	return f.m.status.text
 }
 
 // keepObserved makes the current status line the one the case is about,
 // before the case goes on (e.g. recovers).
 func (f *relFixture) keepObserved() {
-	f.observed, f.observedLines = f.m.status, f.lastLines
+	f.observed, f.observedLines = f.m.status.text, f.lastLines
 }
 
 // failLines is how many screen lines failStatus took.
@@ -251,8 +251,8 @@ func cmdBudget(perTry time.Duration) time.Duration { return 3*perTry + 10*time.S
 func (f *relFixture) wantStatus(parts ...string) {
 	f.t.Helper()
 	for _, p := range parts {
-		if !strings.Contains(f.m.status, p) {
-			f.t.Errorf("status line %q lacks %q", f.m.status, p)
+		if !strings.Contains(f.m.status.text, p) {
+			f.t.Errorf("status line %q lacks %q", f.m.status.text, p)
 		}
 	}
 	f.lastLines = f.wantOnScreen()
@@ -260,7 +260,7 @@ func (f *relFixture) wantStatus(parts ...string) {
 
 // statusMark is what the screen puts before the status text.
 func (f *relFixture) statusMark() string {
-	switch f.m.statusKind {
+	switch f.m.status.kind {
 	case statusErr:
 		return "✗ "
 	case statusOK:
@@ -287,7 +287,7 @@ func (f *relFixture) wantOnScreen() int {
 			f.t.Errorf("screen line %d is %d cells wide (> %d): %q", i+1, w, f.m.width, l)
 		}
 	}
-	if f.m.status == "" {
+	if f.m.status.text == "" {
 		return 0
 	}
 	k := lipgloss.Height(f.m.statusView())
@@ -296,7 +296,7 @@ func (f *relFixture) wantOnScreen() int {
 		return k
 	}
 	block := strings.Join(lines[len(lines)-1-k:len(lines)-1], " ")
-	want := f.statusMark() + f.m.status
+	want := f.statusMark() + f.m.status.text
 	if squeeze(block) == squeeze(want) {
 		return k
 	}

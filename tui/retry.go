@@ -23,20 +23,8 @@ func RetryNotice(info apiclient.RetryInfo) tea.Msg { return retryMsg{info} }
 
 func (m *Model) handleRetry(msg retryMsg) {
 	ri := msg.info
-	if !m.retryNotice {
-		m.beforeRetry, m.beforeRetryKind = m.status, m.statusKind
-	}
-	m.setStatus(statusInfo, "Retrying %s %s (%d/%d) in %s after %s…", ri.Method, ri.Path, ri.Attempt+1, ri.Max,
-		ri.Wait.Round(100*time.Millisecond), shortCause(ri.Err))
-	m.retryNotice = true
-}
-
-// clearRetryNotice puts back what the status said before a retry notice,
-// once a read has succeeded: the notice described a problem that is over.
-func (m *Model) clearRetryNotice() {
-	if m.retryNotice {
-		m.status, m.statusKind, m.retryNotice = m.beforeRetry, m.beforeRetryKind, false
-	}
+	m.status.Notice(fmt.Sprintf("Retrying %s %s (%d/%d) in %s after %s…", ri.Method, ri.Path, ri.Attempt+1, ri.Max,
+		ri.Wait.Round(100*time.Millisecond), shortCause(ri.Err)))
 }
 
 // shortCause names why a try failed, in a few words.

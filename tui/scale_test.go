@@ -40,7 +40,7 @@ func TestMarksAreKeptByIDAcrossRefreshAndFilter(t *testing.T) {
 	if !slices.Equal(ids, []int64{1001, 1004, 1010}) {
 		t.Fatalf("marks after refresh and filter: %v", ids)
 	}
-	if h := m.table.HiddenMarks(); h != 2 {
+	if h := m.table.CountHidden(m.table.Marked()); h != 2 {
 		t.Fatalf("hidden marks %d, want 2 (filter shows only 1010)", h)
 	}
 	press(t, m, "ctrl+\\")
@@ -184,7 +184,7 @@ func TestLoadAllEscKeepsWhatArrived(t *testing.T) {
 	_, cmd := m.Update(keyMsg("G"))
 	cmd() // some requests went out...
 	press(t, m, "esc")
-	if m.mode != modeBrowse || m.ld != nil {
+	if m.mode != modeBrowse || m.list.ld != nil {
 		t.Fatalf("esc did not stop loading (mode %s)", m.mode)
 	}
 	n := m.table.Len()
@@ -192,7 +192,7 @@ func TestLoadAllEscKeepsWhatArrived(t *testing.T) {
 	if m.table.Len() != n {
 		t.Fatalf("answers of a cancelled load still arrived: %d → %d", n, m.table.Len())
 	}
-	if !m.hasMore {
+	if !m.list.hasMore {
 		t.Fatal("after a cancelled load the rest is still there to load")
 	}
 }
@@ -249,12 +249,12 @@ func TestCopyWritesOSC52(t *testing.T) {
 	if !strings.Contains(buf.String(), "\x1b]52;c;dXNlcjBAZXhhbXBsZS5jb20=") {
 		t.Fatalf("no OSC 52 for the email: %q", buf.String())
 	}
-	if m.status != "Copied email user0@example.com to the clipboard" {
-		t.Fatalf("status %q", m.status)
+	if m.status.text != "Copied email user0@example.com to the clipboard" {
+		t.Fatalf("status %q", m.status.text)
 	}
 	press(t, m, "C")
-	if !strings.Contains(m.status, "id 1001") {
-		t.Fatalf("status %q", m.status)
+	if !strings.Contains(m.status.text, "id 1001") {
+		t.Fatalf("status %q", m.status.text)
 	}
 }
 

@@ -310,13 +310,17 @@ func (t *customerTable) Marked() []apiclient.Customer {
 	return append(out, rest...)
 }
 
-// HiddenMarks counts marked customers the current view does not show.
-func (t *customerTable) HiddenMarks() int {
-	shown := 0
+// CountHidden counts the customers of cs that the current view does not show.
+func (t *customerTable) CountHidden(cs []apiclient.Customer) int {
+	shown := make(map[int64]bool, len(t.view))
 	for _, i := range t.view {
-		if _, ok := t.marks[t.all[i].ID]; ok {
-			shown++
+		shown[t.all[i].ID] = true
+	}
+	n := 0
+	for _, c := range cs {
+		if !shown[c.ID] {
+			n++
 		}
 	}
-	return len(t.marks) - shown
+	return n
 }

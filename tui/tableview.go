@@ -20,7 +20,7 @@ var allColumns = []column{
 	{title: "ID", min: 6, max: 8, cell: func(c *apiclient.Customer) string { return strconv.FormatInt(c.ID, 10) }},
 	{title: "Name", min: 10, weight: 2, cell: func(c *apiclient.Customer) string { return c.FullName() }},
 	{title: "Email", min: 14, weight: 3, cell: func(c *apiclient.Customer) string { return c.Email }},
-	{title: "Status", min: 8, max: 11, cell: func(c *apiclient.Customer) string { return c.Status }},
+	{title: "Status", min: 8, weight: 1, cell: func(c *apiclient.Customer) string { return c.Status }},
 	{title: "Created", min: 10, max: 10, cell: func(c *apiclient.Customer) string {
 		if c.CreatedAt.IsZero() {
 			return "-"

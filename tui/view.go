@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -16,23 +17,27 @@ func (m *Model) View() string {
 		return "" // before the first WindowSizeMsg
 	}
 	if m.width < minWidth || m.height < minHeight {
-		return place(m.width, m.height, termtext.Truncate(
-			fmt.Sprintf("terminal too small (%dx%d): need at least %dx%d", m.width, m.height, minWidth, minHeight), m.width))
+		return m.tooSmallView()
+	}
+	if m.modalMode() {
+		// A modal gets every line but the header: at 40x10 it must still show
+		// who is deleted. The status was cleared when it opened.
+		box, ok := m.modalView(m.modalHeight())
+		if !ok {
+			return m.tooSmallView()
+		}
+		return m.headerView() + "\n" + place(m.width, m.modalHeight(), box)
 	}
 	status := m.statusView()
 	bodyH := m.height - 2 - lipgloss.Height(status)
 	var body string
 	switch m.mode {
 	case modeHelp:
-		body = place(m.width, bodyH, m.help.FullHelpView(m.keys.FullHelp()))
-	case modeConfirm, modeDeleting:
-		body = place(m.width, bodyH, m.confirm.view(m.width, m.mode == modeDeleting, m.spinner.View()))
+		body = place(m.width, bodyH, fullHelpView(&m.help, m.keys.browse.FullHelp(), m.width, bodyH, &m.helpOffset))
 	case modeDetail:
 		body = m.detailBody(bodyH)
-	case modeBulkConfirm:
-		body = place(m.width, bodyH, m.bulkConfirmView(bodyH))
-	case modeBulkRun, modeBulkStop:
-		body = place(m.width, bodyH, m.bulkProgressView())
+	case modeBulkRun, modeBulkStop, modeBulkBreaker:
+		body = place(m.width, bodyH, m.bulkProgressView(bodyH))
 	case modeSummary:
 		body = place(m.width, bodyH, m.summaryView(bodyH))
 	case modeLoadAll:
@@ -41,6 +46,42 @@ func (m *Model) View() string {
 		body = m.browseBody(bodyH)
 	}
 	return strings.Join([]string{m.headerView(), body, status, m.helpLine()}, "\n")
+}
+
+// modalMode reports a confirmation on screen.
+func (m *Model) modalMode() bool {
+	switch m.mode {
+	case modeConfirm, modeDeleting, modeBulkConfirm:
+		return true
+	}
+	return false
+}
+
+// modalHeight is the room a confirmation has: everything below the header.
+func (m *Model) modalHeight() int { return m.height - 1 }
+
+// modalView renders the open confirmation in h lines; false when it cannot
+// show what is about to be deleted.
+func (m *Model) modalView(h int) (string, bool) {
+	switch m.mode {
+	case modeConfirm, modeDeleting:
+		return m.confirm.View(m.width, h, m.mode == modeDeleting, m.spinner.View())
+	case modeBulkConfirm:
+		return m.bulkConfirmView(h)
+	}
+	return "", false
+}
+
+// tooSmallView says what size is needed, wrapped rather than cut, and
+// keeps the header's host when there is room.
+func (m *Model) tooSmallView() string {
+	msg := fmt.Sprintf("terminal too small (%dx%d): needs at least %dx%d", m.width, m.height, minWidth, minHeight)
+	if m.width >= minWidth && m.height >= minHeight {
+		msg = fmt.Sprintf("terminal too small (%dx%d) to show this confirmation: make it larger to continue, or press esc to cancel",
+			m.width, m.height)
+	}
+	lines := strings.Split(ansi.Wrap(msg, max(m.width, 1), " "), "\n")
+	return place(m.width, m.height, strings.Join(lines[:min(len(lines), max(m.height, 1))], "\n"))
 }
 
 func (m *Model) browseBody(h int) string {
@@ -54,9 +95,9 @@ func (m *Model) browseBody(h int) string {
 	}
 	var msg string
 	switch {
-	case m.ld != nil:
+	case m.list.loading():
 		msg = fmt.Sprintf("%s Loading customers from %s…", m.spinner.View(), m.opts.Host)
-	case m.loadErr != nil:
+	case m.list.err != nil:
 		msg = "No customers loaded. Press r to try again."
 	default:
 		msg = "This store has no customers."
@@ -82,9 +123,9 @@ func (m *Model) headerView() string {
 	}
 	loaded := fmt.Sprintf("%d", m.table.Len())
 	switch {
-	case m.total >= 0:
-		loaded += fmt.Sprintf(" / %d customers", m.total)
-	case m.hasMore:
+	case m.list.total >= 0:
+		loaded += fmt.Sprintf(" / %d customers", m.list.total)
+	case m.list.hasMore:
 		loaded += "+ customers"
 	default:
 		loaded += " customers"
@@ -92,92 +133,75 @@ func (m *Model) headerView() string {
 	right := loaded
 	if m.table.query != "" {
 		right = fmt.Sprintf("%d matches of %s loaded", m.table.Visible(), strings.TrimSuffix(loaded, " customers"))
-		if m.hasMore {
+		if m.list.hasMore {
 			right += " · G loads all"
 		}
 	}
 	if n := len(m.table.marks); n > 0 {
 		right = fmt.Sprintf("● %d marked · %s", n, right)
 	}
-	if m.ld != nil {
+	if m.list.loading() {
 		right = m.spinner.View() + " " + right
 	}
 	return joinEnds(left, right, m.width)
 }
 
-// maxStatusLines bounds how far a long message (an error with its advice)
-// may push the table up.
-const maxStatusLines = 4
-
-// statusView renders the status line, wrapped to at most maxStatusLines
-// lines so the advice at the end of an error is not cut off.
 func (m *Model) statusView() string {
 	if m.mode == modeFilter {
 		return m.filter.View()
 	}
-	s, style := m.status, m.st.statusInfo
-	switch m.statusKind {
-	case statusErr:
-		s, style = "✗ "+s, m.st.statusErr
-	case statusOK:
-		s, style = "✓ "+s, m.st.statusOK
-	default:
-		if m.table.query != "" && s == "" {
-			s = "filter: " + m.table.query + " (esc clears)"
-		}
+	idle := ""
+	if m.table.query != "" {
+		idle = "filter: " + m.table.query + " (esc clears)"
 	}
-	lines := strings.Split(ansi.Wrap(s, m.width, " "), "\n")
-	if len(lines) > maxStatusLines {
-		lines = lines[:maxStatusLines]
-		lines[maxStatusLines-1] = termtext.Truncate(lines[maxStatusLines-1]+" …", m.width)
-	}
-	for i, l := range lines {
-		lines[i] = style.Render(l)
-	}
-	return strings.Join(lines, "\n")
+	return m.status.View(m.width, &m.st, idle)
 }
 
+// helpLine shows the active mode's bindings: the same ones it matches.
 func (m *Model) helpLine() string {
-	var line string
+	var bs []key.Binding
 	switch m.mode {
 	case modeConfirm:
-		line = m.help.ShortHelpView(newConfirmKeys().ShortHelp())
-		if m.confirm.typed {
-			line = m.st.muted.Render("type the email · enter delete · esc cancel")
-		}
+		bs = m.confirm.help()
 	case modeDeleting:
-		line = m.st.muted.Render("deleting… ctrl+c quits")
+		bs = []key.Binding{m.keys.ForceQuit}
 	case modeHelp:
-		line = m.st.muted.Render("esc or ? closes help")
+		bs = m.keys.help.ShortHelp()
 	case modeFilter:
-		line = m.help.ShortHelpView(filterHelp)
+		bs = m.keys.filter.ShortHelp()
 	case modeDetail:
-		line = m.help.ShortHelpView(detailHelp)
+		bs = m.keys.detail.ShortHelp()
 	case modeLoadAll:
-		line = m.st.muted.Render("esc stops loading and keeps what arrived")
+		bs = m.keys.loadAll.ShortHelp()
 	case modeBulkConfirm:
-		line = m.help.ShortHelpView(bulkConfirmHelp)
+		bs = append([]key.Binding{countDigits}, m.keys.typed.ShortHelp()...)
 	case modeBulkRun:
-		line = m.help.ShortHelpView(stopHelp)
+		bs = m.keys.run.ShortHelp()
 	case modeBulkStop:
-		line = m.st.muted.Render("y stops · any other key continues")
+		bs = m.keys.stop.ShortHelp()
+	case modeBulkBreaker:
+		bs = m.keys.breaker.ShortHelp()
 	case modeSummary:
-		line = m.st.muted.Render("enter or esc closes")
+		bs = m.keys.summary.ShortHelp()
+		if len(m.bulk.failed) == 0 {
+			bs = bs[1:]
+		}
 	default:
-		line = m.help.ShortHelpView(m.keys.ShortHelp())
+		bs = m.keys.browse.ShortHelp()
 	}
-	return ansi.Truncate(line, m.width, "…")
+	return ansi.Truncate(m.help.ShortHelpView(bs), m.width, "…")
 }
 
 func (m *Model) loadAllView() string {
-	l := m.ld
+	l := m.list.ld
 	if l == nil {
 		return ""
 	}
+	total := m.list.total
 	pct := 0.0
-	expected := m.total - m.table.Len()
-	if m.total > 0 {
-		pct = float64(m.table.Len()) / float64(m.total)
+	expected := total - m.table.Len()
+	if total > 0 {
+		pct = float64(m.table.Len()) / float64(total)
 	}
 	elapsed := m.opts.Now().Sub(l.started)
 	rate := 0.0

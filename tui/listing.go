@@ -1,0 +1,91 @@
+package tui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// The root's side of the list loader: what starts loads and what the
+// operator is told about them.
+
+// startLoad begins a new load from offset 0, superseding any other. A
+// refresh re-loads as many rows as are loaded now into a pending list and
+// swaps it in when complete, keeping the cursor on the same customer.
+func (m *Model) startLoad(refresh bool) tea.Cmd {
+	m.list.cancel()
+	until := m.opts.PageSize
+	if refresh {
+		until = max(m.table.Len(), m.opts.PageSize)
+	}
+	m.list.refreshing = refresh
+	orderBy, dir := m.table.orderBy()
+	return m.list.begin(0, until, true, false, orderBy, dir)
+}
+
+// reload asks the server for the list again from offset 0 in the table's
+// (new) order.
+func (m *Model) reload() tea.Cmd {
+	m.list.cancel()
+	m.list.refreshing = false
+	m.list.countAsked = false
+	orderBy, dir := m.table.orderBy()
+	return m.list.begin(0, m.opts.PageSize, true, false, orderBy, dir)
+}
+
+// loadAll fetches every remaining page behind the progress bar.
+func (m *Model) loadAll() tea.Cmd {
+	if m.list.loading() || !m.list.hasMore {
+		return nil
+	}
+	m.mode = modeLoadAll
+	orderBy, dir := m.table.orderBy()
+	return m.list.begin(m.list.nextOffset, -1, false, true, orderBy, dir)
+}
+
+// maybeLoadMore fetches the next page when the cursor is within two screens
+// of the end of what is loaded, so scrolling rarely waits on the network.
+func (m *Model) maybeLoadMore() tea.Cmd {
+	l := &m.list
+	if l.loading() || !l.hasMore || l.err != nil {
+		return nil
+	}
+	if m.table.RowsBelowCursor() > 2*m.table.height {
+		return nil
+	}
+	orderBy, dir := m.table.orderBy()
+	return l.begin(l.nextOffset, l.nextOffset+m.opts.PageSize, false, false, orderBy, dir)
+}
+
+func (m *Model) handlePage(msg pageMsg) tea.Cmd {
+	res, cmd := m.list.handlePage(msg, &m.table)
+	switch res.kind {
+	case loadFailed:
+		if m.mode == modeLoadAll {
+			m.mode = modeBrowse
+		}
+		m.status.Set(statusErr, "%s", m.explain("Could not load customers", res.err, "press r to try again"))
+	case loadProgress:
+		m.status.Resolve()
+	case loadDone:
+		m.status.Resolve()
+		if res.refresh && m.status.text == "Refreshing…" {
+			// No count here: prefetch may still be filling the screen.
+			m.status.Set(statusInfo, "Refreshed from the store at %s", m.opts.Now().Format("15:04:05"))
+		}
+		if res.all {
+			if m.mode == modeLoadAll {
+				m.mode = modeBrowse
+			}
+			m.table.Bottom()
+			m.status.Set(statusInfo, "Loaded all %d customers (%d pages in %s)", m.table.Len(), res.pages,
+				res.took.Round(1e6))
+		}
+		return tea.Batch(cmd, m.maybeLoadMore())
+	}
+	return cmd
+}
+
+func (m *Model) handleCount(msg countMsg) {
+	if m.list.handleCount(msg) {
+		m.status.Resolve()
+	}
+}

@@ -1,0 +1,74 @@
+package tui
+
+import (
+	"sync"
+
+	"github.com/wcadmin/wcadmin/apiclient"
+)
+
+// Failure is one customer whose deletion did not succeed, with why.
+type Failure struct {
+	ID     int64
+	Email  string
+	Reason string
+}
+
+// Report is what this session did to the store, for the summary printed on
+// stderr after the terminal is restored. Ids are in the order the outcomes
+// arrived.
+type Report struct {
+	Deleted      []int64
+	Gone         []int64 // already deleted by someone else: nothing was sent
+	Failed       []Failure
+	NotAttempted []int64 // confirmed in a bulk run that stopped or was cut off before reaching them
+}
+
+// Any reports whether the session confirmed any deletion.
+func (r Report) Any() bool {
+	return len(r.Deleted)+len(r.Gone)+len(r.Failed)+len(r.NotAttempted) > 0
+}
+
+// ledger collects every deletion outcome of the session. Deletions cut off by
+// quitting finish after the program loop has ended, so their outcomes never
+// reach Update: the command that ran them records them here. It is the one
+// piece of state shared with command goroutines, and it has its own lock.
+type ledger struct {
+	mu     sync.Mutex
+	report Report
+	// inflight counts deletions dispatched and not finished: Add when the
+	// command is created, Done when the deletion returns.
+	inflight sync.WaitGroup
+}
+
+func (l *ledger) snapshot() Report {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := l.report
+	r.Deleted = append([]int64(nil), r.Deleted...)
+	r.Gone = append([]int64(nil), r.Gone...)
+	r.Failed = append([]Failure(nil), r.Failed...)
+	r.NotAttempted = append([]int64(nil), r.NotAttempted...)
+	return r
+}
+
+// unrecord takes back an outcome that will be tried again (a 429 before the
+// store acted): it is neither failed nor done yet.
+func (l *ledger) unrecord(id int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := len(l.report.Failed) - 1; i >= 0; i-- {
+		if l.report.Failed[i].ID == id {
+			l.report.Failed = append(l.report.Failed[:i], l.report.Failed[i+1:]...)
+			return
+		}
+	}
+}
+
+// notAttempted files the customers a finished bulk run never reached.
+func (l *ledger) notAttempted(cs []apiclient.Customer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range cs {
+		l.report.NotAttempted = append(l.report.NotAttempted, c.ID)
+	}
+}
