@@ -52,7 +52,7 @@ type Model struct {
 	prevMode mode // where help and the delete modal return to
 	// helpOffset scrolls the ? screen when it is taller than the terminal.
 	helpOffset int
-	quitting bool // keys after a quit in the same read are dropped
+	quitting   bool // keys after a quit in the same read are dropped
 
 	width, height int
 	keys          keyMaps
