@@ -75,7 +75,7 @@ func (s *tokenSource) get(ctx context.Context) (string, error) {
 		}
 		return call.tok.access, nil
 	case <-ctx.Done():
-		return "", fmt.Errorf("%s %s: %w", http.MethodPost, tokenPath, ctx.Err())
+		return "", &unsentError{fmt.Errorf("%s %s: %w", http.MethodPost, tokenPath, ctx.Err())}
 	}
 }
 
@@ -148,8 +148,8 @@ func (s *tokenSource) request(ctx context.Context, grant, refresh string) (*toke
 		e.Body = ""
 		return nil, e
 	}
-	if notSuccessBody(resp.body) {
-		e := notSuccessError(req.method, req.path, resp)
+	if code := notSuccessCode(resp.body); code != "" {
+		e := notSuccessError(req.method, req.path, resp, code)
 		e.Body = ""
 		return nil, e
 	}

@@ -61,19 +61,25 @@ type Options struct {
 	Timeout time.Duration
 	// Version goes into the User-Agent "wcadmin/<version>"; "dev" when empty.
 	Version string
-	// Transport replaces the default HTTP transport (tests). With CAFile it must be an
-	// *http.Transport (it is cloned). A transport that skips TLS verification is refused.
+	// Transport replaces the default HTTP transport (tests). With CAFile or CAPEM it
+	// must be an *http.Transport (it is cloned). A transport that skips TLS
+	// verification is refused.
 	Transport http.RoundTripper
 	// CAFile is a PEM file of extra certificate authorities to trust for TLS, on top of
 	// the system roots (a store with a private or self-signed CA). It must hold at
 	// least one certificate. TLS verification is always on.
 	CAFile string
+	// CAPEM is the content of CAFile when the caller has read it already (package
+	// config reads and checks ca_file once): New then does not read CAFile again and
+	// uses its name only in messages. It must hold at least one PEM certificate.
+	CAPEM []byte
 	// DebugLog, when set, receives one line per request and per response. Authorization and
 	// access_token headers and token request/response bodies are redacted.
 	DebugLog io.Writer
 	// MaxReadRetries is how often a read (GET: list, get, count) is retried after a
 	// network error (refused, reset, a timed-out try; never the caller's context ending),
-	// a 429 or a transient 5xx (500, 502, 503, 504, ...), so a read is tried at most
+	// a 429 or a transient 5xx (500, 502, 503, 504, ...; exactly when IsTransient is
+	// true), so a read is tried at most
 	// MaxReadRetries+1 times. Waits use exponential backoff with jitter (about 0.5s, 1s,
 	// ...), or the server's Retry-After when it is at most 30s; a longer Retry-After is
 	// returned as the error at once. 0 means the default (2, i.e. 3 tries in total);
@@ -83,8 +89,7 @@ type Options struct {
 	// OnRetry, when set, is called before each retry wait of a read (see RetryInfo), so a
 	// UI can show "retrying (2/3)…". It runs on the goroutine making the request, which
 	// is blocked until it returns: keep it quick, make it safe for concurrent use, and do
-	// not touch UI state from it (send a message to the UI instead). A per-request hook
-	// can be added with WithRetryNotify; both are called.
+	// not touch UI state from it (send a message to the UI instead).
 	OnRetry func(RetryInfo)
 }
 
@@ -154,7 +159,7 @@ func New(o Options) (*Client, error) {
 		retries = 0
 	}
 
-	transport, err := buildTransport(o.Transport, o.CAFile)
+	transport, err := buildTransport(o.Transport, o.CAFile, o.CAPEM)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +280,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+			return nil, &unsentError{fmt.Errorf("%s %s: %w", method, path, err)}
 		}
 		resp, err := c.callOnce(ctx, req)
 		if err == nil {
@@ -295,7 +300,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 			return nil, err // the caller would give up while waiting
 		}
 		c.debug.retry(req, attempt, tries, wait)
-		c.notifyRetry(ctx, RetryInfo{Method: method, Path: path, Attempt: attempt, Max: tries, Wait: wait, Err: err})
+		c.notifyRetry(RetryInfo{Method: method, Path: path, Attempt: attempt, Max: tries, Wait: wait, Err: err})
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%s %s: %w", method, path, serr)
 		}
@@ -310,7 +315,7 @@ func (c *Client) callOnce(ctx context.Context, req request) (*response, error) {
 	for {
 		tok, err := c.auth.get(ctx)
 		if err != nil {
-			return nil, err
+			return nil, err // IsAmbiguous knows that a token failure sent nothing
 		}
 		resp, err := c.send(ctx, req, tok)
 		if err != nil {
@@ -385,7 +390,7 @@ func (c *Client) transportError(ctx, tctx context.Context, req request, err erro
 	case ctx.Err() != nil:
 		return fmt.Errorf("%s: %w", what, ctx.Err())
 	}
-	ne := &NetError{Host: c.host, Err: err, timeout: c.timeout}
+	ne := &NetError{Host: c.host, Err: err, timeout: c.timeout, tokenRequest: req.token}
 	if tctx.Err() != nil {
 		ne.Kind = NetTimeout
 		if !errors.Is(err, context.DeadlineExceeded) {

@@ -52,8 +52,8 @@ func (c *Client) ListCustomers(ctx context.Context, o ListOptions) (Page, error)
 	if err != nil {
 		return Page{}, err
 	}
-	if notSuccessBody(resp.body) {
-		return Page{}, notSuccessError(http.MethodGet, customersPath, resp)
+	if code := notSuccessCode(resp.body); code != "" {
+		return Page{}, notSuccessError(http.MethodGet, customersPath, resp, code)
 	}
 	p, err := decodePage(resp.body, o)
 	if err != nil {
@@ -73,8 +73,8 @@ func (c *Client) GetCustomer(ctx context.Context, id int64) (Customer, error) {
 	if err != nil {
 		return Customer{}, err
 	}
-	if notSuccessBody(resp.body) {
-		return Customer{}, notSuccessError(http.MethodGet, path, resp)
+	if code := notSuccessCode(resp.body); code != "" {
+		return Customer{}, notSuccessError(http.MethodGet, path, resp, code)
 	}
 	top, ok := asObject(resp.body)
 	if !ok {
@@ -108,8 +108,8 @@ func (c *Client) CountCustomers(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if notSuccessBody(resp.body) {
-		return 0, notSuccessError(http.MethodGet, path, resp)
+	if code := notSuccessCode(resp.body); code != "" {
+		return 0, notSuccessError(http.MethodGet, path, resp, code)
 	}
 	top, ok := asObject(resp.body)
 	if !ok {
@@ -125,13 +125,14 @@ func (c *Client) CountCustomers(ctx context.Context) (int, error) {
 
 // DeleteCustomer sends DELETE /admin/customers/{id}, built only from id. It succeeds on
 // 204, or on another 2xx whose body is empty or a JSON object that does not say
-// isSuccess:false / status:error. It is never retried, except once after a 401 when an
+// isSuccess:false (CodeNotSuccess) or status:error (CodeStatusError: the store
+// refused). Whether a failed DELETE may still have happened is IsAmbiguous's call. It is never retried, except once after a 401 when an
 // OAuth token could be renewed (the server rejected the request before acting).
 // A second delete of the same customer answers 404 on [B] ("Customer already in trash").
 func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
 	path, err := customerPath(id)
 	if err != nil {
-		return err
+		return &unsentError{err}
 	}
 	resp, err := c.call(ctx, http.MethodDelete, path, nil)
 	if err != nil {
@@ -144,11 +145,11 @@ func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
 	if body == "" {
 		return nil
 	}
-	if notSuccessBody(resp.body) {
-		return notSuccessError(http.MethodDelete, path, resp)
+	if code := notSuccessCode(resp.body); code != "" {
+		return notSuccessError(http.MethodDelete, path, resp, code)
 	}
 	if _, ok := asObject(resp.body); !ok {
-		return invalidResponse(http.MethodDelete, path, resp, "delete answered with JSON that is not an object; whether the customer was deleted is unknown")
+		return invalidResponse(http.MethodDelete, path, resp, "delete answered with JSON that is not an object")
 	}
 	return nil
 }

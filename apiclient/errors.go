@@ -14,14 +14,22 @@ import (
 	"unicode/utf8"
 )
 
-// ErrNotSuccess matches (errors.Is) an answer that came with a 2xx status but said
-// {"isSuccess": false} (the API's way of answering a URL it cannot route) or
-// {"status": "error"}. Such an answer is an *Error with Code CodeNotSuccess.
+// ErrNotSuccess matches (errors.Is) an answer that came with a 2xx status but whose
+// body says it is an error: an *Error with Code CodeNotSuccess ({"isSuccess": false},
+// the API's way of answering a URL it cannot route) or CodeStatusError
+// ({"status": "error"}: the store refused the operation). Tell them apart by Code.
 var ErrNotSuccess = errors.New("apiclient: server answered isSuccess: false")
 
 // Codes the client sets itself in Error.Code.
 const (
-	CodeNotSuccess      = "isSuccess=false"  // 2xx answer with isSuccess:false / status:error
+	// CodeNotSuccess: a 2xx answer saying {"isSuccess": false}. The API answers so for
+	// a URL it cannot route: the site URL (or its base path) probably does not point
+	// at the WebCommander API.
+	CodeNotSuccess = "isSuccess=false"
+	// CodeStatusError: a 2xx answer saying {"status": "error"} (or "fail", "failed",
+	// "failure") or {"success": false}. The API routed the request and the store
+	// refused the operation; the site URL is fine. Message is the store's reason.
+	CodeStatusError     = "status=error"
 	CodeInvalidResponse = "invalid_response" // 2xx answer the client cannot understand (e.g. malformed JSON)
 	// CodeWrongContentType: JSON was expected but the answer is labelled e.g. text/html
 	// and is not JSON (typically a login, proxy or maintenance page answered).
@@ -112,9 +120,10 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is makes errors.Is(err, ErrNotSuccess) true for isSuccess:false answers.
+// Is makes errors.Is(err, ErrNotSuccess) true for 2xx answers whose body says error
+// (Code CodeNotSuccess or CodeStatusError).
 func (e *Error) Is(target error) bool {
-	return target == ErrNotSuccess && e.Code == CodeNotSuccess
+	return target == ErrNotSuccess && (e.Code == CodeNotSuccess || e.Code == CodeStatusError)
 }
 
 // StatusCode is the HTTP status of an *Error in err's chain, 0 otherwise.
@@ -138,12 +147,45 @@ func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidde
 // IsRateLimited reports a 429; see Error.RetryAfter.
 func IsRateLimited(err error) bool { return StatusCode(err) == http.StatusTooManyRequests }
 
-// IsTransient reports answers worth trying again later for reads: 429, 5xx.
-// (Network errors are *NetError, not *Error: see IsNetError, NetErrorKindOf and,
-// after a DELETE, IsAmbiguous.)
+// IsTransient reports whether a read that failed with err is worth trying again
+// later. It is the client's own retry policy (reads are retried exactly when it is
+// true, while tries and the caller's context allow):
+//   - a *NetError of kind NetConnRefused, NetReset or NetTimeout, or NetDNS when the
+//     resolver calls the failure temporary;
+//   - a 429, or a 5xx answer that may go away on its own: every 5xx except 501 (not
+//     implemented), 505 (HTTP version not supported) and 511 (network login, e.g.
+//     a captive portal);
+//   - but never an answer the client could not use (Code CodeTooLarge,
+//     CodeWrongContentType, CodeInvalidResponse) or one saying error in its body
+//     (CodeNotSuccess, CodeStatusError), whatever its status; nor the caller's
+//     context ending, nor any other error.
+//
+// It says nothing about whether a DELETE happened: see IsAmbiguous.
 func IsTransient(err error) bool {
-	s := StatusCode(err)
-	return s == http.StatusTooManyRequests || s >= 500
+	if err == nil {
+		return false
+	}
+	var ne *NetError
+	if errors.As(err, &ne) {
+		return ne.retryable()
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code {
+	case CodeTooLarge, CodeWrongContentType, CodeInvalidResponse, CodeNotSuccess, CodeStatusError:
+		return false
+	}
+	switch s := e.StatusCode; {
+	case s == http.StatusTooManyRequests:
+		return true
+	case s == http.StatusNotImplemented, s == http.StatusHTTPVersionNotSupported,
+		s == http.StatusNetworkAuthenticationRequired:
+		return false
+	default:
+		return s >= 500 && s <= 599
+	}
 }
 
 // newError builds an *Error from a non-success answer, reading any known envelope.
@@ -294,36 +336,43 @@ func sortFields(f []FieldError) {
 	slices.SortStableFunc(f, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
 }
 
-// notSuccessBody reports whether a 2xx body says it is an error: {"isSuccess": false}
-// or {"status": "error"|"fail"|"failed"}.
-func notSuccessBody(body []byte) bool {
+// notSuccessCode says whether a 2xx body says it is an error: CodeNotSuccess for
+// {"isSuccess": false}, CodeStatusError for {"success": false} or
+// {"status": "error"|"fail"|"failed"|"failure"}, "" otherwise.
+func notSuccessCode(body []byte) string {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 || body[0] != '{' {
-		return false
+		return ""
 	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil {
-		return false
+		return ""
 	}
 	if v, ok := m["isSuccess"]; ok && isFalse(v) {
-		return true
+		return CodeNotSuccess
 	}
 	if v, ok := m["success"]; ok && isFalse(v) {
-		return true
+		return CodeStatusError
 	}
 	switch strings.ToLower(flexString(m["status"])) {
 	case "error", "fail", "failed", "failure":
-		return true
+		return CodeStatusError
 	}
-	return false
+	return ""
 }
 
-// notSuccessError turns a 2xx error-saying body into an *Error matching ErrNotSuccess.
-func notSuccessError(method, path string, r *response) *Error {
+// notSuccessError turns a 2xx error-saying body into an *Error with the given Code
+// (from notSuccessCode), matching ErrNotSuccess.
+func notSuccessError(method, path string, r *response, code string) *Error {
 	e := newError(method, path, r)
-	e.Code = CodeNotSuccess
+	e.Code = code
 	if e.Message == http.StatusText(r.status) {
-		e.Message = "server answered isSuccess: false"
+		switch code {
+		case CodeNotSuccess:
+			e.Message = "server answered isSuccess: false"
+		default:
+			e.Message = "the store answered that the operation failed"
+		}
 	}
 	return e
 }
@@ -395,6 +444,10 @@ func cut(s string, n int) string {
 // when the Content-Type names something other than JSON (a login, proxy or
 // maintenance page answered), else CodeInvalidResponse (malformed JSON). A JSON body
 // under a wrong label is accepted: some stores mislabel their answers.
+//
+// The messages say what the store sent, not what it means for a DELETE: whether a
+// DELETE happened is IsAmbiguous's call (these are ambiguous), settled by the
+// caller's follow-up check (package deletion), which words the outcome.
 func checkJSONBody(method, path string, r *response) *Error {
 	body := bytes.TrimSpace(r.body)
 	if len(body) == 0 {
@@ -405,15 +458,11 @@ func checkJSONBody(method, path string, r *response) *Error {
 	if err == nil {
 		return nil
 	}
-	unknown := ""
-	if method == http.MethodDelete {
-		unknown = "; whether the customer was deleted is unknown: check before trying again"
-	}
 	if ct, ok := nonJSONContentType(r.header.Get("Content-Type")); ok {
 		e := invalidResponse(method, path, r, "")
 		e.Code = CodeWrongContentType
 		e.Message = fmt.Sprintf("expected JSON but the store answered with %s — a login page, proxy or maintenance page "+
-			"probably answered instead of the API: check the site URL (and any proxy or VPN)%s", ct, unknown)
+			"probably answered instead of the API: check the site URL (and any proxy or VPN)", ct)
 		return e
 	}
 	why := err.Error()
@@ -423,7 +472,7 @@ func checkJSONBody(method, path string, r *response) *Error {
 	}
 	e := invalidResponse(method, path, r, "")
 	e.Message = fmt.Sprintf("the store answered with malformed JSON (%s) — the store or something in between sent a "+
-		"broken answer: check the site URL and try again%s", cut(why, 200), unknown)
+		"broken answer: check the site URL and try again", cut(why, 200))
 	return e
 }
 
@@ -448,9 +497,6 @@ func nonJSONContentType(ct string) (string, bool) {
 func tooLargeError(method, path string, status int, h http.Header) *Error {
 	msg := fmt.Sprintf("the store's answer is larger than %d MB, more than the client accepts — "+
 		"check that the site URL points at the store's API, or ask for smaller pages", MaxResponseBytes>>20)
-	if method == http.MethodDelete && status >= 200 && status < 300 {
-		msg += "; whether the customer was deleted is unknown: check before trying again"
-	}
 	return &Error{
 		StatusCode: status,
 		Method:     method,

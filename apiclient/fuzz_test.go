@@ -64,10 +64,13 @@ func FuzzErrorEnvelope(f *testing.F) {
 		for _, status := range []int{200, 302, 400, 503} {
 			h := http.Header{"Content-Type": {"text/html"}, "Location": {string(body)}, "Retry-After": {string(body)}}
 			r := &response{status: status, header: h, body: body}
-			for _, e := range []*Error{newError("GET", "/admin/customers", r), notSuccessError("DELETE", "/admin/customers/1", r)} {
+			code := notSuccessCode(body)
+			for _, e := range []*Error{newError("GET", "/admin/customers", r), notSuccessError("DELETE", "/admin/customers/1", r, CodeStatusError)} {
 				checkError(t, e)
 			}
-			_ = notSuccessBody(body)
+			if code != "" && code != CodeNotSuccess && code != CodeStatusError {
+				t.Fatalf("notSuccessCode = %q", code)
+			}
 			if e := checkJSONBody("GET", "/admin/customers", r); e != nil {
 				checkError(t, e)
 			}

@@ -56,13 +56,14 @@ func (k NetErrorKind) String() string {
 // reached, or the connection failed. Error() says what failed and what to do, e.g.
 // "cannot reach shop.example.com: connection refused — check the site URL and that
 // the store is up". The client returns it wrapped with the method and path
-// ("GET /admin/customers: ..."); use errors.As, IsNetError or NetErrorKindOf.
+// ("GET /admin/customers: ..."); use errors.As.
 type NetError struct {
 	Kind NetErrorKind
 	Host string // host[:port] of the store
 	Err  error  // the underlying error (*net.OpError, x509 error, ...)
 
-	timeout time.Duration // the per-try timeout, for the message
+	timeout      time.Duration // the per-try timeout, for the message
+	tokenRequest bool          // the token request failed: the API request did not go out
 }
 
 func (e *NetError) Unwrap() error { return e.Err }
@@ -119,6 +120,7 @@ func errText(err error) string {
 
 // retryable: a read may try again after a refused connection, a reset or a
 // timeout of one try, and after a DNS failure the resolver calls temporary.
+// (Part of IsTransient.)
 func (e *NetError) retryable() bool {
 	switch e.Kind {
 	case NetConnRefused, NetReset, NetTimeout:
@@ -167,48 +169,66 @@ func classifyNetError(err error) NetErrorKind {
 	return NetOther
 }
 
-// IsNetError reports whether err (or an error it wraps) is a *NetError: the store
-// gave no usable HTTP answer.
-func IsNetError(err error) bool {
-	var ne *NetError
-	return errors.As(err, &ne)
-}
+// unsentError marks a failure before the request went out: the caller's context
+// ending before a try or while waiting for an access token, or an invalid id. The
+// store did not act on the request, so it is never ambiguous.
+type unsentError struct{ err error }
 
-// NetErrorKindOf returns the kind of the *NetError in err's chain; ok is false when
-// there is none.
-func NetErrorKindOf(err error) (kind NetErrorKind, ok bool) {
-	var ne *NetError
-	if errors.As(err, &ne) {
-		return ne.Kind, true
-	}
-	return NetOther, false
-}
+func (e *unsentError) Error() string { return e.err.Error() }
+func (e *unsentError) Unwrap() error { return e.err }
 
-// IsAmbiguous reports whether a request may have reached the store although its
-// outcome is unknown, so a DELETE may or may not have happened and a follow-up GET
-// should tell: a timeout, a reset or dropped connection (or any unclassified
-// network failure), the caller's context ending mid-request, a 5xx answer, or a 2xx
-// answer the client could not read (too large, not JSON, wrong content type).
-// A refused connection, a DNS or TLS failure and 4xx answers are not ambiguous:
-// the store did not act.
+// IsAmbiguous is the one definition of "a DELETE failed with err and may still have
+// happened": the request may have reached the store, but no answer says what it
+// did. Package deletion verifies exactly these with a follow-up GET (and never
+// sends the DELETE again). Ambiguous:
+//   - a timeout, a reset or dropped connection, or an unclassified network failure
+//     (NetTimeout, NetReset, NetOther): the request may have been sent and acted on;
+//   - the caller's context ending while the request was in flight;
+//   - a 5xx answer: the store may have acted before failing;
+//   - a 3xx answer: the client never follows redirects and a redirect is not a
+//     deletion, but something did receive the DELETE, and it may be the store
+//     itself (an application that acts and then redirects, as web admins do);
+//   - a 2xx answer the client could not use (CodeTooLarge, CodeWrongContentType,
+//     CodeInvalidResponse): a success may hide behind it;
+//   - any error the client does not know (the client's own are all classified
+//     here; another implementation of a DELETE may return anything): the outcome
+//     is checked rather than assumed.
+//
+// Not ambiguous, because the store certainly did not act:
+//   - nothing was sent: a refused connection (nothing listens there), a DNS or TLS
+//     failure (no HTTP request went out), the caller's context ending before the
+//     request went out, any failure to get an OAuth token (before the request, or
+//     before sending it again after a 401, which the store rejected unacted);
+//   - a 4xx answer: the store rejected the request;
+//   - a 2xx answer whose body says error (CodeNotSuccess, CodeStatusError);
+//   - an invalid customer id (nothing was sent).
 func IsAmbiguous(err error) bool {
 	if err == nil {
 		return false
 	}
+	var unsent *unsentError
+	if errors.As(err, &unsent) {
+		return false
+	}
 	var ne *NetError
 	if errors.As(err, &ne) {
-		switch ne.Kind {
-		case NetConnRefused, NetDNS, NetTLS:
+		switch {
+		case ne.tokenRequest:
+			return false
+		case ne.Kind == NetConnRefused, ne.Kind == NetDNS, ne.Kind == NetTLS:
 			return false
 		}
 		return true
 	}
 	var e *Error
 	if errors.As(err, &e) {
-		if e.StatusCode >= 500 {
-			return true
+		if e.Path == tokenPath {
+			return false // getting a token failed: the request did not go out (again)
 		}
-		if e.StatusCode >= 200 && e.StatusCode < 300 {
+		switch s := e.StatusCode; {
+		case s >= 500, s >= 300 && s < 400:
+			return true
+		case s >= 200 && s < 300, s == 0: // 0: an answer came, its status unknown
 			switch e.Code {
 			case CodeTooLarge, CodeWrongContentType, CodeInvalidResponse:
 				return true
@@ -216,5 +236,5 @@ func IsAmbiguous(err error) bool {
 		}
 		return false
 	}
-	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return true // the caller's context ending mid-request, or an error unknown here
 }

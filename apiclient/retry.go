@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
-	"net/http"
 	"time"
 )
 
@@ -22,25 +21,9 @@ type RetryInfo struct {
 	Err error
 }
 
-type retryNotifyKey struct{}
-
-// WithRetryNotify returns a context that makes every request made with it call f
-// before each retry wait, in addition to Options.OnRetry. It replaces a hook set
-// earlier on ctx; a nil f removes it. f runs on the goroutine of the request (see
-// Options.OnRetry): it must be quick and must not touch UI state directly.
-func WithRetryNotify(ctx context.Context, f func(RetryInfo)) context.Context {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	return context.WithValue(ctx, retryNotifyKey{}, f)
-}
-
-func (c *Client) notifyRetry(ctx context.Context, info RetryInfo) {
+func (c *Client) notifyRetry(info RetryInfo) {
 	if c.onRetry != nil {
 		c.onRetry(info)
-	}
-	if f, ok := ctx.Value(retryNotifyKey{}).(func(RetryInfo)); ok && f != nil {
-		f(info)
 	}
 }
 
@@ -52,40 +35,27 @@ const (
 	backoffMax        = 8 * time.Second
 )
 
-// retryable reports whether a failed read may be tried again: network errors that
-// are not the caller's doing or a certificate problem, and 429 / 5xx answers.
-// The caller's context being done is never retryable.
+// retryable reports whether a failed read may be tried again: IsTransient, unless
+// the caller's context is done.
 func retryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || err == nil {
-		return false
-	}
-	var ne *NetError
-	if errors.As(err, &ne) {
-		return ne.retryable()
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		switch e.Code {
-		case CodeTooLarge, CodeWrongContentType, CodeInvalidResponse, CodeNotSuccess:
-			return false
-		}
-		return transientStatus(e.StatusCode)
-	}
-	return false
+	return ctx.Err() == nil && IsTransient(err)
 }
 
-// transientStatus: 429 and the 5xx answers that may go away on their own.
-// 501 (not implemented), 505 (HTTP version) and 511 (network login, e.g. a captive
-// portal) will not.
-func transientStatus(s int) bool {
-	switch {
-	case s == http.StatusTooManyRequests:
-		return true
-	case s == http.StatusNotImplemented, s == http.StatusHTTPVersionNotSupported,
-		s == http.StatusNetworkAuthenticationRequired:
-		return false
+// OperationBudget is how long one operation of a caller (a read, with the client's
+// default retries; or a DELETE) may take in all, given the per-try timeout
+// (Options.Timeout; <= 0 means DefaultTimeout): every try timing out, plus the
+// longest backoff before each retry:
+//
+//	(defaultReadRetries+1)*perTry + defaultReadRetries*backoffMax  // 3*perTry + 16s
+//
+// A caller that bounds an operation with a shorter deadline cuts the client's
+// retries short: the client does not start a wait that would outlast the deadline.
+// A Retry-After longer than what remains is returned as the error instead.
+func OperationBudget(perTry time.Duration) time.Duration {
+	if perTry <= 0 {
+		perTry = DefaultTimeout
 	}
-	return s >= 500 && s <= 599
+	return (defaultReadRetries+1)*perTry + defaultReadRetries*backoffMax
 }
 
 // retryWait is how long to wait after failed try number attempt (1-based): the

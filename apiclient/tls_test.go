@@ -60,12 +60,12 @@ func TestCAFile(t *testing.T) {
 	}
 
 	// Without it: unknown authority, not retried, not ambiguous.
-	c2, err := New(Options{Site: srv.URL, Token: "t"})
+	var retries retryLog
+	c2, err := New(Options{Site: srv.URL, Token: "t", OnRetry: retries.add})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var retries retryLog
-	_, err = c2.CountCustomers(WithRetryNotify(context.Background(), retries.add))
+	_, err = c2.CountCustomers(context.Background())
 	var ne *NetError
 	if !errors.As(err, &ne) || ne.Kind != NetTLS || IsAmbiguous(err) || len(retries.list()) != 0 {
 		t.Fatalf("without CA file: err = %v, retries %v", err, retries.list())
@@ -88,7 +88,7 @@ func TestCAFileHostnameMismatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.CountCustomers(context.Background())
-	if k, _ := NetErrorKindOf(err); k != NetTLS || !strings.Contains(err.Error(), "is not valid for that name") {
+	if k, _ := netErrorKindOf(err); k != NetTLS || !strings.Contains(err.Error(), "is not valid for that name") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestCAFileExpiredCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.CountCustomers(context.Background())
-	if k, _ := NetErrorKindOf(err); k != NetTLS || !strings.Contains(err.Error(), "has expired or is not yet valid") {
+	if k, _ := netErrorKindOf(err); k != NetTLS || !strings.Contains(err.Error(), "has expired or is not yet valid") {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -168,7 +168,33 @@ func TestPlainHTTPServerOverHTTPS(t *testing.T) {
 	}
 	_ = c
 	_, err = c2.CountCustomers(context.Background())
-	if k, _ := NetErrorKindOf(err); k != NetTLS || !strings.Contains(err.Error(), "does not speak TLS") {
+	if k, _ := netErrorKindOf(err); k != NetTLS || !strings.Contains(err.Error(), "does not speak TLS") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// CAPEM is the CA file's content read by the caller (package config): New does not
+// read CAFile again, and names it in messages.
+func TestCAPEMReadOnce(t *testing.T) {
+	srv := tlsServer(t)
+	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	gone := filepath.Join(t.TempDir(), "removed-after-config-read-it.pem")
+
+	c, err := New(Options{Site: srv.URL, Token: "t", CAFile: gone, CAPEM: pemBytes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := c.CountCustomers(context.Background()); err != nil || n != 7 {
+		t.Fatalf("with CAPEM: %d, %v", n, err)
+	}
+
+	_, err = New(Options{Site: srv.URL, Token: "t", CAFile: "/etc/wcadmin/ca.pem", CAPEM: []byte("not a certificate")})
+	if err == nil || !strings.Contains(err.Error(), "CA file /etc/wcadmin/ca.pem holds no PEM certificate") ||
+		!strings.Contains(err.Error(), "openssl x509 -inform der") {
+		t.Errorf("garbage CAPEM: %v", err)
+	}
+	_, err = New(Options{Site: srv.URL, Token: "t", CAPEM: []byte{}})
+	if err == nil || !strings.Contains(err.Error(), "holds no PEM certificate") {
+		t.Errorf("empty CAPEM: %v", err)
 	}
 }

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/wcadmin/wcadmin/termtext"
 )
 
 // secretKeys are the settings that may come from a *_command, in the order
@@ -240,7 +240,7 @@ func (l *loader) runSecretCommand(secret string, argv []string) (string, *Error)
 		return fail(fmt.Sprintf("failed with %s (%s)", failure.status, line),
 			fmt.Sprintf("run %s yourself to see what is wrong; it must print the %s on stdout and exit 0", filepath.Base(argv[0]), secret))
 	case err != nil: // did not start: not found, not executable, ...
-		return fail("could not run: "+cleanLine(err.Error()),
+		return fail("could not run: "+termtext.Clean(err.Error()),
 			"install the program or give its full path")
 	case secretOut == "":
 		return fail("printed nothing on stdout", "make it print the "+secret)
@@ -261,42 +261,25 @@ func (l *loader) programPath(prog string) string {
 	return prog
 }
 
-// firstLine returns the first non-blank line of stderr, cleaned for a
-// terminal, shortened, and with the secret (if the command printed one
+// firstLine returns the first non-blank line of stderr, made terminal-safe
+// (termtext), shortened, and with the secret (if the command printed one
 // before failing) masked.
 func firstLine(stderr []byte, secret string) string {
 	for line := range strings.SplitSeq(string(stderr), "\n") {
-		line = cleanLine(line)
-		if line == "" {
-			continue
-		}
 		if len(secret) >= 4 {
 			line = strings.ReplaceAll(line, secret, "***")
 		}
-		const maxRunes = 200
-		if utf8.RuneCountInString(line) > maxRunes {
-			line = string([]rune(line)[:maxRunes]) + "…"
+		line = termtext.Clean(line)
+		if line == "" {
+			continue
 		}
-		return line
+		if len(secret) >= 4 { // in case escape sequences split it
+			line = strings.ReplaceAll(line, secret, "***")
+		}
+		return termtext.Truncate(line, maxStderrCells)
 	}
 	return ""
 }
 
-// ansiRe matches terminal escape sequences (CSI and OSC).
-var ansiRe = regexp.MustCompile(`\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?)`)
-
-// cleanLine drops escape sequences, control characters and invalid UTF-8,
-// so a command's output cannot rewrite the user's terminal.
-func cleanLine(s string) string {
-	s = ansiRe.ReplaceAllString(strings.ToValidUTF8(s, "?"), "")
-	s = strings.Map(func(r rune) rune {
-		if r == '\t' {
-			return ' '
-		}
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
-}
+// maxStderrCells is how much of a command's stderr line an error shows.
+const maxStderrCells = 200

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wcadmin/wcadmin/termtext"
 )
 
 // fakeRunner replaces runCommand for the test: fn answers each call, and
@@ -307,18 +309,30 @@ func TestSplitCommandLine(t *testing.T) {
 	}
 }
 
-func TestCleanLine(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain", "plain"},
-		{"\x1b[1;31mred\x1b[0m text", "red text"},
-		{"\x1b]0;title\x07after", "after"},
-		{"a\rb\x00c\x7fd\u2028e", "abcde"},
-		{"tab\there", "tab here"},
-		{"bad \xff utf8", "bad ? utf8"},
+// firstLine shows a command's stderr through termtext, the one sanitiser.
+func TestFirstLine(t *testing.T) {
+	tests := []struct{ in, secret, want string }{
+		{"plain", "", "plain"},
+		{"\n  \n\x1b[1;31mred\x1b[0m text\nsecond", "", "red text"},
+		{"\x1b]0;title\x07after", "", "after"},
+		{"\x1b]52;c;cHduZWQ=\x07clip", "", "clip"},
+		{"a\rb\x00c\x7fd\u2028e", "", "a b c d e"},
+		{"tab\there", "", "tab here"},
+		{"bad \xff utf8", "", "bad \ufffd utf8"},
+		{"evil\u202egnp.exe", "", "evilgnp.exe"},
+		{"bad token hunter22", "hunter22", "bad token ***"},
+		{"bad token hun\x1b[0mter22", "hunter22", "bad token ***"},
+		{"short ab", "ab", "short ab"},
+		{strings.Repeat("x", 300), "", strings.Repeat("x", 199) + "…"},
+		{"\n\x1b[0m\n", "", ""},
 	}
 	for _, tt := range tests {
-		if got := cleanLine(tt.in); got != tt.want {
-			t.Errorf("cleanLine(%q) = %q, want %q", tt.in, got, tt.want)
+		got := firstLine([]byte(tt.in), tt.secret)
+		if got != tt.want {
+			t.Errorf("firstLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got != termtext.Clean(got) {
+			t.Errorf("firstLine(%q) = %q is not clean", tt.in, got)
 		}
 	}
 }

@@ -118,6 +118,10 @@ type Settings struct {
 	// CAFile, when not "", is a PEM file holding at least one certificate
 	// of a CA to trust for the store's TLS certificate (checked by Load).
 	CAFile string
+	// CAPEM is CAFile's content as Load read and checked it (nil without a
+	// CAFile). Pass it on (apiclient.Options.CAPEM) so the file is read once
+	// and what was checked is what is used.
+	CAPEM []byte
 
 	// AuditLog is the audit journal path; "" means the default chosen by
 	// the audit package.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -243,6 +244,15 @@ func TestCAFile(t *testing.T) {
 			}
 			if tt.want != "" && !strings.Contains(s.String(), "ca_file="+s.CAFile) {
 				t.Errorf("String() = %q lacks ca_file", s.String())
+			}
+			// The file is read once, here; the client gets what was checked.
+			switch data, _ := os.ReadFile(s.CAFile); {
+			case tt.want == "" && s.CAPEM != nil:
+				t.Errorf("CAPEM = %q without a ca_file", s.CAPEM)
+			case tt.want != "" && (len(s.CAPEM) == 0 || !bytes.Equal(s.CAPEM, data)):
+				t.Errorf("CAPEM (%d bytes) is not the content of %s (%d bytes)", len(s.CAPEM), s.CAFile, len(data))
+			case strings.Contains(s.String(), "BEGIN CERTIFICATE"):
+				t.Errorf("String() shows the certificate: %q", s.String())
 			}
 		})
 	}

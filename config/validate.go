@@ -156,6 +156,8 @@ func (l *loader) checkTimeout() *Error {
 // maxCAFile bounds what Load reads from ca_file; CA bundles are far smaller.
 const maxCAFile = 4 << 20
 
+// checkCAFile reads ca_file once, checks that it holds a PEM certificate and
+// keeps the content in Settings.CAPEM for the client.
 func (l *loader) checkCAFile() *Error {
 	path := l.s.CAFile
 	if path == "" {
@@ -189,6 +191,7 @@ func (l *loader) checkCAFile() *Error {
 		return bad("holds no PEM certificate",
 			"it must contain -----BEGIN CERTIFICATE----- blocks; convert a DER file with: openssl x509 -inform der -in ca.der -out ca.pem")
 	}
+	l.s.CAPEM = data
 	return nil
 }
 

@@ -39,8 +39,11 @@ const (
 	// Changed: the record's email or name differ from what the operator
 	// confirmed; nothing was sent.
 	Changed
-	// Failed: the server refused the DELETE (4xx), or an ambiguous answer was
-	// followed by a check that found the customer still there.
+	// Failed: the DELETE certainly did not happen: the store refused it (a 4xx
+	// other than 404, or a 2xx whose body says error), it never reached the
+	// store (connection refused, DNS or TLS failure, no access token), or an
+	// ambiguous answer was followed by a check that found the customer still
+	// there (Outcome.Checked).
 	Failed
 	// Unknown: the DELETE got no clear answer and the follow-up check failed
 	// too. The customer may or may not be deleted.
@@ -94,7 +97,8 @@ type Outcome struct {
 	Customer apiclient.Customer
 	// Status is the HTTP status of the DELETE; 0 when none was sent or no answer came.
 	Status int
-	// Sent reports that a DELETE went out.
+	// Sent reports that the DELETE was attempted (after the intent was
+	// journaled); with a refused connection it never reached the store.
 	Sent bool
 	// Checked reports that the Kind comes from a follow-up GET after an ambiguous DELETE.
 	Checked bool
@@ -140,9 +144,6 @@ func (o Outcome) Message() string {
 // DefaultCheckTimeout bounds the follow-up GET after an ambiguous DELETE.
 const DefaultCheckTimeout = 10 * time.Second
 
-// maxFieldCells is how the TUI stores confirmed fields (termtext.CleanMax(s, 200)).
-const maxFieldCells = 200
-
 // Deleter deletes customers with a journal. It is safe for concurrent use.
 type Deleter struct {
 	API API
@@ -172,10 +173,13 @@ func (d *Deleter) now() time.Time {
 //  2. Email (case-insensitively) or name differ from confirmed, after both
 //     are made terminal-safe as the TUI does → Changed; nothing is sent.
 //  3. Journal the intent with the fresh record; failing that → Refused.
-//  4. DELETE once: 2xx → Deleted, 404 → AlreadyGone, other 4xx → Failed.
-//  5. No status (timeout, dropped connection), 5xx or an unclear answer:
-//     never re-sent; a follow-up GET decides: gone → Deleted, still there →
-//     Failed, check failed → Unknown.
+//  4. DELETE once: success → Deleted, 404 → AlreadyGone; a failure that is
+//     not ambiguous (apiclient.IsAmbiguous: the store did not act, e.g. a
+//     4xx, a refused connection) → Failed.
+//  5. An ambiguous failure (apiclient.IsAmbiguous: a timeout, a dropped
+//     connection, a 3xx, a 5xx, an unusable 2xx): never re-sent; a follow-up
+//     GET decides: gone → Deleted, still there → Failed, check failed →
+//     Unknown.
 //  6. Journal the outcome (a failure lands in Outcome.JournalErr).
 func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outcome {
 	out := Outcome{Customer: confirmed}
@@ -239,15 +243,15 @@ func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outc
 			out.Status = http.StatusNoContent // DeleteCustomer hides the exact 2xx
 		}
 		return d.outcome(out, fresh, err)
-	case out.Status == http.StatusNotFound:
+	case apiclient.IsNotFound(err):
 		out.Kind = AlreadyGone
 		return d.outcome(out, fresh, err)
-	case out.Status >= 400 && out.Status < 500:
+	case !apiclient.IsAmbiguous(err):
 		out.Kind, out.Err = Failed, err
 		return d.outcome(out, fresh, err)
 	}
 
-	// 5. Ambiguous: no status, 5xx, or an unclear 1xx/2xx/3xx answer. Look, don't resend.
+	// 5. Ambiguous (the one definition is apiclient.IsAmbiguous). Look, don't resend.
 	out.Checked = true
 	timeout := d.CheckTimeout
 	if timeout <= 0 {
@@ -270,7 +274,7 @@ func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outc
 // differences says how fresh differs from confirmed in email or name, "" when it does not.
 func differences(confirmed, fresh apiclient.Customer) string {
 	var diffs []string
-	ce, fe := termtext.CleanMax(confirmed.Email, maxFieldCells), termtext.CleanMax(fresh.Email, maxFieldCells)
+	ce, fe := termtext.CleanMax(confirmed.Email, termtext.MaxFieldCells), termtext.CleanMax(fresh.Email, termtext.MaxFieldCells)
 	if !strings.EqualFold(ce, fe) {
 		diffs = append(diffs, fmt.Sprintf("email was %q, now %q", ce, fe))
 	}
@@ -282,10 +286,10 @@ func differences(confirmed, fresh apiclient.Customer) string {
 
 // displayName is FullName after the TUI's sanitising of each name field.
 func displayName(c apiclient.Customer) string {
-	c.FirstName = termtext.CleanMax(c.FirstName, maxFieldCells)
-	c.LastName = termtext.CleanMax(c.LastName, maxFieldCells)
-	c.Name = termtext.CleanMax(c.Name, maxFieldCells)
-	return termtext.CleanMax(c.FullName(), 2*maxFieldCells+1)
+	c.FirstName = termtext.CleanMax(c.FirstName, termtext.MaxFieldCells)
+	c.LastName = termtext.CleanMax(c.LastName, termtext.MaxFieldCells)
+	c.Name = termtext.CleanMax(c.Name, termtext.MaxFieldCells)
+	return termtext.CleanMax(c.FullName(), 2*termtext.MaxFieldCells+1)
 }
 
 // recordJSON is the record as the server sent it, compacted; the decoded
@@ -312,7 +316,7 @@ func (d *Deleter) entry(phase, attempt string, c apiclient.Customer) audit.Entry
 		Profile:    d.Profile,
 		Site:       d.Site,
 		CustomerID: c.ID,
-		Email:      termtext.CleanMax(c.Email, maxFieldCells),
+		Email:      termtext.CleanMax(c.Email, termtext.MaxFieldCells),
 		Name:       displayName(c),
 		Attempt:    attempt,
 	}

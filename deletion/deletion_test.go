@@ -84,7 +84,7 @@ func (f *fixture) confirm(t *testing.T, id int64) apiclient.Customer {
 	}
 	for _, p := range []*string{&c.DisplayID, &c.FirstName, &c.LastName, &c.Name, &c.Email,
 		&c.Status, &c.CompanyName, &c.StoreCredit, &c.CreditLimit} {
-		*p = termtext.CleanMax(*p, 200)
+		*p = termtext.CleanMax(*p, termtext.MaxFieldCells)
 	}
 	c.Raw = nil
 	f.store.ResetRequests()
@@ -614,5 +614,152 @@ func TestRecordJSONWithoutRaw(t *testing.T) {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil || m["ID"] != 5.0 || m["Email"] != "a@b.c" {
 		t.Errorf("recordJSON = %s, %v", b, err)
+	}
+}
+
+// splitAPI reads from the store and sends the DELETE through another client.
+type splitAPI struct {
+	*apiclient.Client
+	del *apiclient.Client
+}
+
+func (s splitAPI) DeleteCustomer(ctx context.Context, id int64) error {
+	return s.del.DeleteCustomer(ctx, id)
+}
+
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.Listener.Addr().String()
+	srv.Close()
+	return addr
+}
+
+// Whether the follow-up GET runs is apiclient.IsAmbiguous's decision, nobody
+// else's: refused, reset, timeout, 3xx, 5xx, 4xx and a 2xx error body.
+func TestDeleteAmbiguityIsApiclients(t *testing.T) {
+	answer := func(status int, body string, hdr ...string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			for i := 0; i+1 < len(hdr); i += 2 {
+				w.Header().Set(hdr[i], hdr[i+1])
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			w.Write([]byte(body))
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		h       http.HandlerFunc // nil: nothing listens (connection refused)
+		checked bool             // ambiguous: a follow-up GET decided
+		status  int
+	}{
+		{name: "refused", checked: false},
+		{name: "reset", h: func(w http.ResponseWriter, r *http.Request) {
+			conn, _, _ := http.NewResponseController(w).Hijack()
+			conn.Close()
+		}, checked: true},
+		{name: "timeout", h: func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, checked: true},
+		{name: "302", h: answer(302, "", "Location", "/login"), checked: true, status: 302},
+		{name: "301", h: answer(301, "", "Location", "https://elsewhere.example/"), checked: true, status: 301},
+		{name: "500", h: answer(500, `{"message":"boom"}`), checked: true, status: 500},
+		{name: "502", h: answer(502, "bad gateway"), checked: true, status: 502},
+		{name: "400", h: answer(400, `{"message":"no"}`), checked: false, status: 400},
+		{name: "409", h: answer(409, `{"message":"open orders"}`), checked: false, status: 409},
+		{name: "200 status error", h: answer(200, `{"status":"error","message":"open orders"}`), checked: false, status: 200},
+		{name: "200 isSuccess false", h: answer(200, `{"isSuccess":false}`), checked: false, status: 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOpts{})
+			id := firstID(f)
+			c := f.confirm(t, id)
+			site := "http://" + closedAddr(t)
+			var sent atomic.Int32
+			if tt.h != nil {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					sent.Add(1)
+					tt.h(w, r)
+				}))
+				t.Cleanup(srv.Close)
+				site = srv.URL
+			}
+			del, err := apiclient.New(apiclient.Options{Site: site, Token: secretToken, Timeout: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.del.API = splitAPI{f.client, del}
+			o := f.del.Delete(context.Background(), c)
+			wantKind(t, o, Failed) // the store never deleted it
+			if o.Checked != tt.checked || o.Status != tt.status || !o.Sent {
+				t.Errorf("checked %v, status %d, sent %v: %+v", o.Checked, o.Status, o.Sent, o)
+			}
+			// deletion follows apiclient.IsAmbiguous of what the DELETE returned.
+			if tt.checked && !errors.Is(o.Err, ErrStillThere) {
+				t.Errorf("err = %v, want ErrStillThere", o.Err)
+			}
+			if !tt.checked && (errors.Is(o.Err, ErrStillThere) || apiclient.IsAmbiguous(o.Err)) {
+				t.Errorf("err = %v: an unchecked failure must be certain", o.Err)
+			}
+			if want := int32(1); tt.h != nil && sent.Load() != want {
+				t.Errorf("%d DELETEs, want 1", sent.Load())
+			}
+			if gets := len(f.store.Requests()); (gets == 2) != tt.checked {
+				t.Errorf("%d store requests (pre-check + follow-up?), checked %v", gets, tt.checked)
+			}
+			es := f.entries(t)
+			if len(es) != 2 || es[1].Result != "failed" || es[1].Status != tt.status {
+				t.Errorf("journal = %+v", es)
+			}
+			if strings.Contains(o.Message(), "still there") && strings.Contains(o.Message(), "unknown") {
+				t.Errorf("message says both still there and unknown: %q", o.Message())
+			}
+		})
+	}
+}
+
+// A store that deletes and then redirects (as a web admin does): the 3xx is
+// ambiguous, and the follow-up GET finds the customer gone.
+func TestDelete3xxAfterActingIsDeleted(t *testing.T) {
+	f := newFixture(t, fixtureOpts{handler: func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodDelete {
+				h.ServeHTTP(w, r)
+				return
+			}
+			h.ServeHTTP(httptest.NewRecorder(), r) // the delete happens
+			http.Redirect(w, r, "/admin/customers", http.StatusFound)
+		})
+	}})
+	id := firstID(f)
+	c := f.confirm(t, id)
+	o := f.del.Delete(context.Background(), c)
+	wantKind(t, o, Deleted)
+	if !o.Checked || o.Status != 302 || o.Err != nil || f.store.Exists(id) {
+		t.Errorf("outcome %+v", o)
+	}
+}
+
+// NIT-3: an unusable 2xx answer settled by the check reads as one outcome:
+// "still there", without the client also calling it unknown.
+func TestDeleteUnusableAnswerStillThereSaysOneThing(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	id := firstID(f)
+	c := f.confirm(t, id)
+	f.store.Inject(apitest.RouteDelete, apitest.Fault{Body: "<html>Sign in</html>",
+		Header: http.Header{"Content-Type": {"text/html"}}, Times: 1})
+	o := f.del.Delete(context.Background(), c)
+	wantKind(t, o, Failed)
+	var apiErr *apiclient.Error
+	if !o.Checked || o.Status != 200 || !errors.Is(o.Err, ErrStillThere) || !errors.As(o.Err, &apiErr) ||
+		apiErr.Code != apiclient.CodeWrongContentType {
+		t.Fatalf("outcome %+v", o)
+	}
+	for _, s := range []string{o.Message(), apiErr.Message, f.entries(t)[1].Message} {
+		if !strings.Contains(s, "text/html") {
+			t.Errorf("message lacks the cause: %q", s)
+		}
+		if strings.Contains(s, "unknown") || strings.Contains(s, "may or may not") {
+			t.Errorf("a settled outcome is called unknown: %q", s)
+		}
 	}
 }

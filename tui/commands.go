@@ -62,14 +62,11 @@ func (l *ledger) record(t apiclient.Customer, o deletion.Outcome) {
 	}
 }
 
-// Display limits for untrusted fields: long enough for any real value, short
-// enough that a hostile one cannot flood the screen or the memory. Emails
-// are kept whole up to far past the longest valid address (254), because a
-// protected profile asks the operator to type the whole email.
-const (
-	maxFieldCells = 200
-	maxEmailCells = 1024
-)
+// Untrusted fields are cut at termtext.MaxFieldCells (the deletion package
+// compares confirmed and fresh records at that length). Emails are kept
+// whole up to far past the longest valid address (254), because a protected
+// profile asks the operator to type the whole email.
+const maxEmailCells = 1024
 
 // sanitizeAll cleans list rows and drops their raw JSON: the table never
 // shows it, and 100,000 copies would dominate the memory. The detail view
@@ -86,7 +83,7 @@ func sanitizeAll(cs []apiclient.Customer) {
 func sanitizeCustomer(c *apiclient.Customer) {
 	for _, f := range []*string{&c.DisplayID, &c.FirstName, &c.LastName, &c.Name,
 		&c.Status, &c.CompanyName, &c.StoreCredit, &c.CreditLimit} {
-		*f = termtext.CleanMax(*f, maxFieldCells)
+		*f = termtext.CleanMax(*f, termtext.MaxFieldCells)
 	}
 	c.Email = termtext.CleanMax(c.Email, maxEmailCells)
 }

@@ -57,6 +57,9 @@ func describeAPIError(e *apiclient.Error, next string) string {
 	switch {
 	case e.Code == apiclient.CodeNotSuccess:
 		s = "the store answered isSuccess:false"
+	case e.Code == apiclient.CodeStatusError:
+		// The API itself refused (status: error): the site URL is fine.
+		s = "the store refused the request"
 	case e.StatusCode >= 200 && e.StatusCode < 300:
 		s = "the store's answer could not be used"
 	default:

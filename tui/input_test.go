@@ -538,3 +538,15 @@ func TestKeysConsumedCountsRunes(t *testing.T) {
 		t.Fatalf("keysConsumed %d, want 5", m.keysConsumed)
 	}
 }
+
+// A DELETE answered 200 {"status":"error"} is the store refusing, not a
+// wrong site URL.
+func TestDeleteStatusErrorIsNotBlamedOnTheSite(t *testing.T) {
+	s := newFakeStore(5)
+	s.deleteErr = &apiclient.Error{StatusCode: 200, Code: apiclient.CodeStatusError, Message: "Customer is locked"}
+	m := newTestModel(t, s, Options{})
+	press(t, m, "D", "y")
+	if !strings.Contains(m.status.text, "the store refused the request: Customer is locked") || strings.Contains(m.status.text, "site") {
+		t.Fatalf("status %q", m.status.text)
+	}
+}

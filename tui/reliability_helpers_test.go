@@ -50,7 +50,9 @@ type relOpts struct {
 	oauth *apiclient.OAuth
 	// clientToken overrides the static token the client sends.
 	clientToken string
-	// clientTimeout is the client's per-try timeout (default 300ms);
+	// clientTimeout is the client's per-try timeout (default 1s: short enough
+	// for the timeout cases, long enough for a busy 2-core machine under
+	// -race);
 	// consoleTimeout the console's budget for one operation (default
 	// cmdBudget(clientTimeout), as cmd/wcadmin wires it).
 	clientTimeout, consoleTimeout time.Duration
@@ -113,7 +115,7 @@ func newRelFixture(t *testing.T, o relOpts) *relFixture {
 		o.store.Token = relToken
 	}
 	if o.clientTimeout == 0 {
-		o.clientTimeout = 300 * time.Millisecond
+		o.clientTimeout = time.Second
 	}
 	if o.consoleTimeout == 0 {
 		o.consoleTimeout = cmdBudget(o.clientTimeout)
@@ -244,7 +246,7 @@ func (f *relFixture) statusHistory() []string {
 // cmdBudget mirrors operationBudget in cmd/wcadmin/run.go: the console's
 // budget for one operation is three per-try timeouts plus 10s, so a read that
 // times out can still be tried three times. Keep the two in step.
-func cmdBudget(perTry time.Duration) time.Duration { return 3*perTry + 10*time.Second }
+func cmdBudget(perTry time.Duration) time.Duration { return apiclient.OperationBudget(perTry) }
 
 // wantStatus checks the status line holds every part, and that all of it,
 // advice included, is on the screen (see wantOnScreen).

@@ -447,14 +447,14 @@ func relCases() []relCase {
 			},
 		},
 		{
-			name:  "list: slow store, console budget as cmd/wcadmin wires it (3×per-try+10s)",
-			fault: "`SetLatency(list, 10s)`; client timeout 500ms, console budget cmdBudget(500ms) = 11.5s",
+			name:  "list: slow store, console budget as cmd/wcadmin wires it (apiclient.OperationBudget)",
+			fault: "`SetLatency(list, 10s)`; client timeout 500ms, console budget cmdBudget(500ms) = 17.5s",
 			opts:  relOpts{noInitialLoad: true, clientTimeout: 500 * time.Millisecond},
 			run: func(t *testing.T, f *relFixture) string {
 				// GAP-4 (fixed in cmd/wcadmin/run.go operationBudget): the
 				// console's budget covers all three tries of a read, so a try
 				// that times out is retried.
-				if want := 3*500*time.Millisecond + 10*time.Second; f.m.opts.Timeout != want {
+				if want := apiclient.OperationBudget(500 * time.Millisecond); f.m.opts.Timeout != want {
 					t.Fatalf("console budget %s, want %s", f.m.opts.Timeout, want)
 				}
 				f.store.SetLatency(apitest.RouteList, 10*time.Second)
@@ -483,13 +483,13 @@ func relCases() []relCase {
 				if took < 1500*time.Millisecond || took > 6*time.Second {
 					t.Errorf("gave up after %s, want about 3 × 500ms plus backoff", took)
 				}
-				return fmt.Sprintf("3 tries (2 retry notices), gave up after %s, well within the 11.5s budget; nothing shown", took.Round(100*time.Millisecond))
+				return fmt.Sprintf("3 tries (2 retry notices), gave up after %s, well within the %s budget; nothing shown", took.Round(100*time.Millisecond), cmdBudget(500*time.Millisecond))
 			},
 		},
 		{
 			name:  "list: slow store at start, 300ms per try, then the store is fast again",
-			fault: "`SetLatency(list, 10s)`; client timeout 300ms, console budget cmdBudget(300ms) = 10.9s",
-			opts:  relOpts{noInitialLoad: true},
+			fault: "`SetLatency(list, 10s)`; client timeout 300ms, console budget cmdBudget(300ms) = 16.9s",
+			opts:  relOpts{noInitialLoad: true, clientTimeout: 300 * time.Millisecond},
 			run: func(t *testing.T, f *relFixture) string {
 				f.store.SetLatency(apitest.RouteList, 10*time.Second)
 				start := time.Now()
@@ -651,7 +651,7 @@ func relCases() []relCase {
 		},
 		{
 			name:  "delete: DELETE times out after the store deleted",
-			fault: "handler wrapper: the store deletes, then the answer stalls past the 300ms client timeout",
+			fault: "handler wrapper: the store deletes, then the answer stalls past the 1s client timeout",
 			opts:  relOpts{handler: deleteAfterResponse(true)},
 			run: deleteCase(nil, delWant{
 				status:    []string{"Deleted customer #", ", confirmed by a follow-up check"},
@@ -663,12 +663,12 @@ func relCases() []relCase {
 		},
 		{
 			name:  "delete: DELETE times out, store did not act",
-			fault: "`Inject(delete, Fault{Delay: 3s, Times: 1})` (client timeout 300ms)",
+			fault: "`Inject(delete, Fault{Delay: 3s, Times: 1})` (client timeout 1s)",
 			run: deleteCase(func(t *testing.T, f *relFixture, id int64) {
 				f.store.Inject(apitest.RouteDelete, apitest.Fault{Delay: 3 * time.Second, Times: 1})
 			}, delWant{
 				status: []string{"Could not delete customer #", ": a check shows the customer is still there after no answer from ",
-					"within 300ms: timed out — the store or the network is slow or down; try again later (or raise the timeout)"},
+					"within 1s: timed out — the store or the network is slow or down; try again later (or raise the timeout)"},
 				kind:    "stays",
 				deletes: []int{0},
 				journal: []string{"intent", "outcome:failed"},
