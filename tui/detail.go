@@ -70,8 +70,6 @@ func (m *Model) updateDetail(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Delete):
 		m.prevMode = modeDetail
 		return m.openSingleDelete(m.detail.customer)
-	case key.Matches(msg, m.keys.browse.ReadOnlyDelete):
-		m.status.Set(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
 	case key.Matches(msg, k.CopyEmail):
 		return m.copyText(m.detail.customer.Email, "email "+m.detail.customer.Email)
 	case key.Matches(msg, k.CopyID):
@@ -84,6 +82,8 @@ func (m *Model) updateDetail(msg tea.KeyMsg) tea.Cmd {
 		m.detail.vp.PageUp()
 	case key.Matches(msg, k.PageDown):
 		m.detail.vp.PageDown()
+	case key.Matches(msg, m.keys.browse.ReadOnlyDelete):
+		m.status.Set(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
 	}
 	return nil
 }

@@ -41,9 +41,6 @@ type deleteDoneMsg struct {
 	outcome deletion.Outcome
 }
 
-// resumeMsg ends a pause a 429 imposed on a bulk deletion.
-type resumeMsg struct{ batch int }
-
 // clipboardMsg reports an OSC 52 copy.
 type clipboardMsg struct {
 	what string

@@ -174,7 +174,10 @@ func (m *Model) helpLine() string {
 	case modeLoadAll:
 		bs = m.keys.loadAll.ShortHelp()
 	case modeBulkConfirm:
-		bs = append([]key.Binding{countDigits}, m.keys.typed.ShortHelp()...)
+		bs = m.keys.typed.ShortHelp()
+		if m.bulk.phase == bulkCount {
+			bs = append([]key.Binding{countDigits}, bs...)
+		}
 	case modeBulkRun:
 		bs = m.keys.run.ShortHelp()
 	case modeBulkStop:
