@@ -33,9 +33,9 @@ func (m *Model) fetchDetail(id int64) tea.Cmd {
 // ledger, so quitting waits for it even if the program ends first.
 func (m *Model) deleteCustomer(batch int, target apiclient.Customer) tea.Cmd {
 	d, opts, ctx, led := m.opts.Deleter, m.opts, m.ctx, m.ledger
-	led.inflight.Add(1)
+	led.dispatched()
 	return func() tea.Msg {
-		defer led.inflight.Done()
+		defer led.finished()
 		ctx, cancel := context.WithTimeout(ctx, 2*opts.Timeout)
 		defer cancel()
 		o := d.Delete(ctx, target)

@@ -118,6 +118,9 @@ func (m *Model) Close() { m.cancel() }
 // finish (a cancelled DELETE still checks what happened and writes its
 // outcome to the journal). It reports whether none is left.
 func (m *Model) WaitDeletes(timeout time.Duration) bool {
+	if m.ledger.pending.Load() == 0 {
+		return true
+	}
 	done := make(chan struct{})
 	go func() { m.ledger.inflight.Wait(); close(done) }()
 	select {

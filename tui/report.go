@@ -2,6 +2,7 @@ package tui
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/wcadmin/wcadmin/apiclient"
 )
@@ -36,9 +37,15 @@ type ledger struct {
 	mu     sync.Mutex
 	report Report
 	// inflight counts deletions dispatched and not finished: Add when the
-	// command is created, Done when the deletion returns.
+	// command is created, Done when the deletion returns. pending mirrors it
+	// so "none left?" can be answered without waiting.
 	inflight sync.WaitGroup
+	pending  atomic.Int64
 }
+
+// dispatched and finished bracket one deletion.
+func (l *ledger) dispatched() { l.inflight.Add(1); l.pending.Add(1) }
+func (l *ledger) finished()   { l.pending.Add(-1); l.inflight.Done() }
 
 func (l *ledger) snapshot() Report {
 	l.mu.Lock()

@@ -8,18 +8,32 @@ package main
 // Rules for tests built on it:
 //   - Never assert after a fixed sleep: wait for what the screen shows
 //     (waitFor, waitUntil) or for the store (waitStore).
-//   - Send one key per sendKeys call and wait for its visible effect before
-//     the next printable key: Bubble Tea v1 delivers printable runes that
-//     arrive in one read as a single key ("nq" is neither n nor q).
+//   - Every send waits until the console has consumed what was sent. The
+//     console always runs with --debug-log in its private directory, and
+//     after each key message it handles it logs "keys consumed: N (mode M)",
+//     N counting runes for typed or pasted text and 1 for any other key.
+//     The harness counts what it sent (a named key or single character: 1;
+//     sendLiteral and sendPaste: the rune count) and waits for N to reach
+//     it. So two sends never reach the console in one read, where Bubble
+//     Tea v1 would deliver them as one multi-rune key ("nq" is neither n
+//     nor q). To test exactly that, send the runes in one sendLiteral.
+//   - Still wait for the visible effect of a key before asserting on it:
+//     consumed is not yet rendered, and a command the key started may still
+//     be running.
+//   - A key that ends wcadmin is sent with quit (or sendKeysNoWait followed
+//     by waitExit): nothing consumes keys after the exit. A send to an
+//     exited console does not wait; the next waitFor reports the exit.
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,6 +136,13 @@ type console struct {
 	home   string
 	dir    string // private; debugLogPath lives here
 	dumped string // the last screen already printed in a failure
+	// Key accounting (see the rules above). trackKeys is false when the
+	// console does not log consumed keys (a subcommand runs instead).
+	trackKeys bool
+	keysSent  int
+	consumed  int    // the last "keys consumed" count read from the log
+	mode      string // the mode that line named
+	logOff    int64  // how far the debug log has been read
 	// ttyAfterExit is "cooked" when wcadmin left its terminal in canonical
 	// mode with echo, else "raw"; set by waitExit.
 	ttyAfterExit string
@@ -184,12 +205,20 @@ func launch(t *testing.T, env map[string]string, hold bool, args []string) *cons
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		// Reports of a race-enabled binary: races in wcadmin fail the test
+		// even when it quit with another status or was killed.
+		reports, _ := filepath.Glob(filepath.Join(dir, "race.*"))
+		for _, r := range reports {
+			if b, err := os.ReadFile(r); err == nil && len(b) > 0 {
+				t.Errorf("the race detector reported a data race in wcadmin:\n%s", b)
+			}
+		}
 		if t.Failed() {
 			if s := c.screenOrErr(); s != c.dumped {
 				t.Logf("last screen:\n%s", dumpScreen(s))
 			}
 			if b, err := os.ReadFile(c.debugLogPath()); err == nil && len(b) > 0 {
-				t.Logf("debug log:\n%s", b)
+				t.Logf("debug log (%s):\n%s", c.keyState(), tailLines(b, debugLogTail))
 			}
 		}
 		// Kill only this test's server (its private socket), then its files.
@@ -205,6 +234,10 @@ func launch(t *testing.T, env map[string]string, hold bool, args []string) *cons
 		"TERM":            "xterm-256color",
 		"LANG":            "C.UTF-8",
 		"PATH":            "/usr/bin:/bin",
+		// A race-enabled binary (WCADMIN_E2E_RACE=1) reports data races
+		// here; the test fails on any (see the cleanup above). Its default
+		// 1 s sleep at exit would count against the quit-latency tests.
+		"GORACE": "log_path=" + filepath.Join(dir, "race") + " atexit_sleep_ms=0",
 	}
 	for k, v := range env {
 		penv[k] = v
@@ -229,6 +262,11 @@ func launch(t *testing.T, env map[string]string, hold bool, args []string) *cons
 	cmdline = append(cmdline, "/bin/sh", "-c", script, bin)
 	for _, a := range args {
 		cmdline = append(cmdline, strings.ReplaceAll(a, debugLogArg, c.debugLogPath()))
+	}
+	// The console always logs, so the harness can see which keys it consumed.
+	c.trackKeys = len(args) == 0 || strings.HasPrefix(args[0], "-")
+	if c.trackKeys && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--debug-log") }) {
+		cmdline = append(cmdline, "--debug-log="+c.debugLogPath())
 	}
 
 	start := append([]string{"-f", conf, "new-session", "-d", "-s", "e2e",
@@ -267,22 +305,144 @@ func (c *console) run(args ...string) (string, error) {
 	return string(out), nil
 }
 
-// sendKeys sends tmux key names (Enter, Escape, Down, DC, C-c...) or single
-// characters, one send-keys call per key.
+// sendKeys sends tmux key names (Enter, Escape, Down, DC, C-c, M-x...) or
+// single characters, one send-keys call per key, and waits after each until
+// the console has consumed it. Text goes through sendLiteral.
 func (c *console) sendKeys(keys ...string) {
 	c.t.Helper()
 	for _, k := range keys {
-		if _, err := c.run("send-keys", "-t", c.target, k); err != nil {
-			c.t.Fatal(err)
-		}
+		c.sendKeysNoWait(k)
+		c.waitConsumed(fmt.Sprintf("key %s", k))
 	}
 }
 
-// sendLiteral types s as literal text (arriving as one read, see above).
+// sendKeysNoWait sends one key like sendKeys without waiting for it: for a
+// key that ends wcadmin (then waitExit).
+func (c *console) sendKeysNoWait(k string) {
+	c.t.Helper()
+	if _, err := c.run("send-keys", "-t", c.target, k); err != nil {
+		c.t.Fatal(err)
+	}
+	c.keysSent++ // a key name or a single character: one key message
+}
+
+// sendLiteral types s as literal text in one write: the console reads it at
+// once, as Bubble Tea v1's single multi-rune key if it is printable.
 func (c *console) sendLiteral(s string) {
 	c.t.Helper()
 	if _, err := c.run("send-keys", "-t", c.target, "-l", s); err != nil {
 		c.t.Fatal(err)
+	}
+	c.keysSent += utf8.RuneCountInString(s)
+	c.waitConsumed(fmt.Sprintf("literal %q", s))
+}
+
+// sendPaste pastes s the way a terminal pastes: wrapped in bracketed-paste
+// sequences (wcadmin enables bracketed paste), so it arrives as one pasted
+// key message. tmux turns each LF into CR on the way.
+func (c *console) sendPaste(s string) {
+	c.t.Helper()
+	if _, err := c.run("set-buffer", "-b", "e2e", "--", s); err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := c.run("paste-buffer", "-p", "-d", "-b", "e2e", "-t", c.target); err != nil {
+		c.t.Fatal(err)
+	}
+	c.keysSent += utf8.RuneCountInString(s)
+	c.waitConsumed(fmt.Sprintf("paste %q", s))
+}
+
+// consumedLine is the console's debug log line after each key message.
+var consumedLine = regexp.MustCompile(`keys consumed: (\d+)(?: \(mode ([^)]*)\))?`)
+
+// readConsumed updates c.consumed from the complete lines the debug log got
+// since the last call.
+func (c *console) readConsumed() int {
+	f, err := os.Open(c.debugLogPath())
+	if err != nil {
+		return c.consumed
+	}
+	defer f.Close()
+	if _, err := f.Seek(c.logOff, io.SeekStart); err != nil {
+		return c.consumed
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return c.consumed
+	}
+	end := bytes.LastIndexByte(b, '\n')
+	if end < 0 {
+		return c.consumed
+	}
+	c.logOff += int64(end + 1)
+	if ms := consumedLine.FindAllSubmatch(b[:end+1], -1); len(ms) > 0 {
+		last := ms[len(ms)-1]
+		if n, err := strconv.Atoi(string(last[1])); err == nil {
+			c.consumed, c.mode = n, string(last[2])
+		}
+	}
+	return c.consumed
+}
+
+func (c *console) exited() bool {
+	_, err := os.Stat(c.statusPath())
+	return err == nil
+}
+
+// waitConsumed waits until the console has consumed every key sent so far.
+// It returns at once when wcadmin has exited (nothing will consume them).
+func (c *console) waitConsumed(what string) {
+	c.t.Helper()
+	if !c.trackKeys {
+		return
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for c.readConsumed() < c.keysSent {
+		if c.exited() {
+			return
+		}
+		if time.Now().After(deadline) {
+			s := c.screenOrErr()
+			c.dumped = s
+			c.t.Fatalf("timed out after %s waiting for the console to consume %s (%s); screen:\n%s",
+				waitTimeout, what, c.keyState(), dumpScreen(s))
+		}
+		time.Sleep(pollEvery / 5)
+	}
+}
+
+// keyState is the key accounting for failure messages.
+func (c *console) keyState() string {
+	return fmt.Sprintf("keys sent %d, consumed %d, mode %q", c.keysSent, c.readConsumed(), c.mode)
+}
+
+// modeAfterKeys is the mode the console reported after the last key it
+// consumed ("browse", "confirm"...): what a key did, before any redraw.
+func (c *console) modeAfterKeys() string {
+	c.readConsumed()
+	return c.mode
+}
+
+// debugLogTail is how many lines of the debug log a failure prints.
+const debugLogTail = 150
+
+// tailLines is the last n lines of b.
+func tailLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) <= n {
+		return strings.Join(lines, "\n")
+	}
+	return fmt.Sprintf("[%d earlier lines]\n%s", len(lines)-n, strings.Join(lines[len(lines)-n:], "\n"))
+}
+
+// resize sets the pane to w x h cells (the console gets a SIGWINCH).
+func (c *console) resize(w, h int) {
+	c.t.Helper()
+	if _, err := c.run("resize-window", "-t", c.target, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)); err != nil {
+		c.t.Fatal(err)
+	}
+	if got, want := c.format("#{pane_width}x#{pane_height}"), fmt.Sprintf("%dx%d", w, h); got != want {
+		c.t.Fatalf("tmux pane is %s after resize-window, want %s", got, want)
 	}
 }
 
@@ -318,7 +478,14 @@ func dumpScreen(s string) string {
 // timeout the test fails with the last screen.
 func (c *console) waitUntil(what string, ok func(screen string) bool) string {
 	c.t.Helper()
-	deadline := time.Now().Add(waitTimeout)
+	return c.waitUntilWithin(waitTimeout, what, ok)
+}
+
+// waitUntilWithin is waitUntil with its own timeout, for steps that wait
+// on purpose (backoff, a slow store).
+func (c *console) waitUntilWithin(timeout time.Duration, what string, ok func(screen string) bool) string {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
 	var exitedAt time.Time
 	for {
 		s := c.screen()
@@ -340,7 +507,7 @@ func (c *console) waitUntil(what string, ok func(screen string) bool) string {
 		}
 		if time.Now().After(deadline) {
 			c.dumped = s
-			c.t.Fatalf("timed out after %s waiting for %s; screen:\n%s", waitTimeout, what, dumpScreen(s))
+			c.t.Fatalf("timed out after %s waiting for %s; screen:\n%s", timeout, what, dumpScreen(s))
 		}
 		time.Sleep(pollEvery)
 	}
@@ -390,7 +557,13 @@ func (c *console) format(f string) string {
 // when killed by signal n); it also sets ttyAfterExit.
 func (c *console) waitExit() int {
 	c.t.Helper()
-	deadline := time.Now().Add(waitTimeout)
+	return c.waitExitWithin(waitTimeout)
+}
+
+// waitExitWithin is waitExit with its own timeout.
+func (c *console) waitExitWithin(timeout time.Duration) int {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
 	for {
 		if b, err := os.ReadFile(c.statusPath()); err == nil {
 			code, mode, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
@@ -404,7 +577,7 @@ func (c *console) waitExit() int {
 		if time.Now().After(deadline) {
 			s := c.screen()
 			c.dumped = s
-			c.t.Fatalf("timed out after %s waiting for wcadmin to exit; screen:\n%s", waitTimeout, dumpScreen(s))
+			c.t.Fatalf("timed out after %s waiting for wcadmin to exit; screen:\n%s", timeout, dumpScreen(s))
 		}
 		time.Sleep(pollEvery)
 	}
@@ -414,7 +587,7 @@ func (c *console) waitExit() int {
 // terminal in canonical mode with echo.
 func (c *console) quit(key string) {
 	c.t.Helper()
-	c.sendKeys(key)
+	c.sendKeysNoWait(key)
 	if code := c.waitExit(); code != 0 {
 		c.t.Errorf("wcadmin exited with status %d after %s, want 0", code, key)
 	}
@@ -523,4 +696,58 @@ func deleteRequests(store *apitest.Store) []apitest.Request {
 		}
 	}
 	return out
+}
+
+// wcadminPID is the pid of the wcadmin process: the pane runs a shell that
+// runs wcadmin as its child (Linux: read from /proc).
+func (c *console) wcadminPID() int {
+	c.t.Helper()
+	pane, err := strconv.Atoi(c.format("#{pane_pid}"))
+	if err != nil {
+		c.t.Fatalf("pane_pid: %v", err)
+	}
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+		for _, p := range procs {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				continue
+			}
+			// "pid (comm) state ppid ...": comm may hold spaces and parens.
+			i := bytes.LastIndexByte(b, ')')
+			j := bytes.IndexByte(b, '(')
+			if i < 0 || j < 0 {
+				continue
+			}
+			f := strings.Fields(string(b[i+1:]))
+			if len(f) < 2 || string(b[j+1:i]) != "wcadmin" {
+				continue
+			}
+			if ppid, _ := strconv.Atoi(f[1]); ppid == pane {
+				pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:j])))
+				return pid
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("no wcadmin process under the pane's shell (pid %d)", pane)
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// processGone reports whether pid has ended (gone, or a zombie nobody reaped).
+func processGone(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	return len(f) > 0 && (f[0] == "Z" || f[0] == "X")
+}
+
+// journalPath is the console's default deletion journal.
+func (c *console) journalPath() string {
+	return filepath.Join(c.home, ".local", "state", "wcadmin", "audit.jsonl")
 }

@@ -131,7 +131,7 @@ func checkSecretsHidden(t *testing.T, store *apitest.Store, env map[string]strin
 	t.Helper()
 	c, ids := startLoaded(t, store, env, "--debug-log="+debugLogArg)
 	c.sendKeys("D")
-	c.waitFor("Delete customer?")
+	c.waitFor(deleteModalTitle)
 	c.sendKeys("y")
 	c.waitFor(fmt.Sprintf("Deleted customer #%d", ids[0]))
 	screens := []string{c.screen()}
@@ -209,7 +209,7 @@ func TestE2EQuitDuringDeleteJournalsOutcome(t *testing.T) {
 	c, ids := startLoaded(t, store, consoleEnv(srv))
 	store.SetLatency(apitest.RouteDelete, 2*time.Second)
 	c.sendKeys("D")
-	c.waitFor("Delete customer?")
+	c.waitFor(deleteModalTitle)
 	c.sendKeys("y")
 	journal := filepath.Join(c.home, ".local", "state", "wcadmin", "audit.jsonl")
 	waitStore(t, "the intent line", func() bool {

@@ -14,6 +14,10 @@ import (
 
 const customersAPIPath = "/api/v4/admin/customers"
 
+// deleteModalTitle is the title of the single delete modal (and of a bulk
+// modal of one).
+const deleteModalTitle = "Delete 1 customer?"
+
 // startLoaded starts the console against srv and waits for the first rows.
 func startLoaded(t *testing.T, store *apitest.Store, env map[string]string, args ...string) (*console, []int64) {
 	t.Helper()
@@ -43,7 +47,7 @@ func TestE2EDeleteOneCustomer(t *testing.T) {
 	c.sendKeys("Down")
 	c.waitSelected(target)
 	c.sendKeys("D")
-	c.waitFor("Delete customer?", fmt.Sprintf("#%d", target),
+	c.waitFor(deleteModalTitle, fmt.Sprintf("#%d", target),
 		fmt.Sprintf("DELETE /api/v4/admin/customers/%d", target))
 	if got := deleteRequests(store); len(got) != 0 {
 		t.Fatalf("opening the modal sent %d DELETE requests", len(got))
@@ -130,9 +134,9 @@ func TestE2ECancelSendsNothing(t *testing.T) {
 		id := ids[i]
 		c.waitSelected(id)
 		c.sendKeys(tc.open)
-		c.waitFor("Delete customer?", fmt.Sprintf("ID:    #%d", id))
+		c.waitFor(deleteModalTitle, fmt.Sprintf("ID:    #%d", id))
 		c.sendKeys(tc.cancel)
-		c.waitGone("Delete customer?")
+		c.waitGone(deleteModalTitle)
 		s := c.waitFor(fmt.Sprintf("customer #%d was not deleted", id))
 		if r, ok := selectedRow(s); !ok || r.id != id {
 			t.Errorf("%s then %s: cursor on %+v, want customer %d", tc.open, tc.cancel, r, id)
@@ -162,7 +166,7 @@ func TestE2EReadOnly(t *testing.T) {
 	for _, k := range []string{"D", "DC"} {
 		c.sendKeys(k)
 		s := c.waitFor("Read-only")
-		if strings.Contains(s, "Delete customer?") {
+		if strings.Contains(s, deleteModalTitle) {
 			t.Errorf("%s opened the delete modal in read-only mode:\n%s", k, s)
 		}
 		if st := statusLine(s); !strings.Contains(st, "Read-only") || !strings.Contains(st, "--read-only") {
@@ -204,7 +208,7 @@ func TestE2EQuitRestoresTerminal(t *testing.T) {
 			}
 			if tc.modal {
 				c.sendKeys("D")
-				c.waitFor("Delete customer?")
+				c.waitFor(deleteModalTitle)
 			}
 			c.quit(tc.key)
 			s := c.waitFor(holdExitMarker)
@@ -336,7 +340,7 @@ func TestE2EDeleteServerError(t *testing.T) {
 	c.sendKeys("Down")
 	c.waitSelected(target)
 	c.sendKeys("D")
-	c.waitFor("Delete customer?", fmt.Sprintf("ID:    #%d", target))
+	c.waitFor(deleteModalTitle, fmt.Sprintf("ID:    #%d", target))
 	c.sendKeys("y")
 	s := c.waitFor("HTTP 500", "db down")
 	if st := statusLine(s); !strings.Contains(st, fmt.Sprintf("#%d", target)) {
@@ -369,7 +373,7 @@ func TestE2EDebugLog(t *testing.T) {
 	c, ids := startLoaded(t, store, map[string]string{"WCADMIN_SITE": srv.URL, "WCADMIN_TOKEN": secret},
 		"--debug-log="+debugLogArg)
 	c.sendKeys("D")
-	c.waitFor("Delete customer?", fmt.Sprintf("ID:    #%d", ids[0]))
+	c.waitFor(deleteModalTitle, fmt.Sprintf("ID:    #%d", ids[0]))
 	c.sendKeys("y")
 	c.waitFor(fmt.Sprintf("Deleted customer #%d", ids[0]))
 	c.quit("q")

@@ -12,6 +12,12 @@ import (
 
 func main() {
 	if err := newRootCmd(os.Getenv).Execute(); err != nil {
+		// A quit signal: runConsole has said so on stderr; the status is
+		// 128+signal number, as for a process the signal killed.
+		var se signalExit
+		if errors.As(err, &se) {
+			os.Exit(se.code())
+		}
 		var ue usageError
 		if !errors.As(err, &ue) {
 			// Errors can quote the server: make them terminal-safe.

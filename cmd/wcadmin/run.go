@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -106,17 +107,46 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	m := tui.New(topts)
 	defer m.Close() // cancels every request still in flight
 	debug.Printf("start: host=%s read-only=%v protected=%v journal=%s", topts.Host, topts.ReadOnly, topts.Protected, auditLog)
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
+	// Bubble Tea's signal handler is off: signals.go handles SIGHUP, SIGTERM
+	// and SIGINT like a quit, from here until the journal is complete.
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())
 	prog.Store(p)
-	_, err = p.Run()
+	sigs := watchSignals(debug)
+	defer sigs.stop()
+	err = runProgram(p, m.Close, sigs, debug)
 	prog.Store(nil)
-	// The terminal is back. A deletion cut off by quitting still checks what
-	// happened and journals it: wait for that before the journal closes.
-	if !m.WaitDeletes(0) {
-		fmt.Fprintln(os.Stderr, "wcadmin: recording the deletion that was in flight in the journal…")
-		if !m.WaitDeletes(30 * time.Second) {
-			fmt.Fprintln(os.Stderr, "wcadmin: gave up waiting: check the journal and the store for that customer")
+	sig := sigs.caught()
+	if sig != nil {
+		writeStderr(fmt.Sprintf("wcadmin: %s received: quit (nothing new was sent)\n", signalName(sig)))
+	}
+	// The terminal is back. Deletions cut off by quitting still check what
+	// happened and journal it: wait for them before the journal closes.
+	wait := 30 * time.Second
+	if sig != nil {
+		wait = signalDeleteWait
+	}
+	if !m.WaitDeletes(50 * time.Millisecond) { // a short grace: most finish at once
+		writeStderr("wcadmin: recording the deletions that were in flight in the journal…\n")
+		if !m.WaitDeletes(wait) {
+			debug.Printf("exit: deletions still in flight after %s", wait)
+			writeStderr("wcadmin: gave up waiting: check the journal and the store for the customers being deleted\n")
 		}
+	}
+	if r := m.Report(); r.Any() {
+		jpath := auditLog
+		if jerr != nil {
+			jpath += " (could not be opened: nothing was journaled)"
+		}
+		var b strings.Builder
+		writeExitSummary(&b, r, jpath)
+		writeStderr(b.String())
+	}
+	if sig == nil {
+		sig = sigs.caught() // arrived while waiting for the deletions
+	}
+	if sig != nil {
+		debug.Printf("exit: %v, after %s", err, signalName(sig))
+		return signalExit{sig}
 	}
 	debug.Printf("exit: %v", err)
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
@@ -130,13 +160,24 @@ func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
 	c.Site = s.Site
 	c.Timeout = s.Timeout
 	c.CAFile = s.CAFile
+	c.CAPEM = s.CAPEM // read and checked by config.Load: not read again
 	if s.UsesOAuth() {
 		c.OAuth = &apiclient.OAuth{ClientID: s.ClientID, ClientSecret: s.ClientSecret,
 			Username: s.Username, Password: s.Password, RedirectURI: s.RedirectURI}
 		t.CredentialsHint = "client_id, client_secret, username and password (" + s.Source("client_id") + ")"
 	} else {
 		c.Token = s.Token
-		t.CredentialsHint = "the access token (" + s.Source("token") + ")"
+		// A 401 may mean the wrong header style rather than a bad token: some
+		// stores want the token in the old access_token header.
+		h, other := s.TokenHeader, config.HeaderAccessToken
+		if h == "" {
+			h = config.HeaderBearer
+		}
+		if h == config.HeaderAccessToken {
+			other = config.HeaderBearer
+		}
+		t.CredentialsHint = fmt.Sprintf("the access token (%s) and token_header (%q, %s; some stores want %q)",
+			s.Source("token"), h, s.Source("token_header"), other)
 	}
 	if s.TokenHeader == config.HeaderAccessToken {
 		c.TokenHeader = apiclient.TokenAccessTokenHeader
@@ -147,14 +188,10 @@ func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
 	t.Protected = s.Protected
 }
 
-// operationBudget bounds one console operation. The client's timeout is per
-// try and a read may be tried three times with backoff in between, so the
-// console allows for all of them.
+// operationBudget bounds one console operation: apiclient.OperationBudget,
+// which allows for every try of a read and the backoff in between.
 func operationBudget(perTry time.Duration) time.Duration {
-	if perTry <= 0 {
-		perTry = apiclient.DefaultTimeout
-	}
-	return 3*perTry + 10*time.Second
+	return apiclient.OperationBudget(perTry)
 }
 
 // openDebugLog opens --debug-log for appending (0600: it names customers).
