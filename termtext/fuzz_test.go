@@ -42,8 +42,11 @@ func FuzzClean(f *testing.F) {
 			t.Fatalf("Clean(%q) grew too much: %q", s, c)
 		}
 
+		checkWidths(t, c)
+
 		m := Multiline(s)
 		checkSafe(t, m, true)
+		checkWidths(t, m)
 		if m2 := Multiline(m); m2 != m {
 			t.Fatalf("Multiline not idempotent: Multiline(%q) = %q, again = %q", s, m, m2)
 		}
@@ -103,7 +106,47 @@ func FuzzTruncate(f *testing.F) {
 			t.Fatalf("CleanMax(%q, %d) = %q, want %q", s, n, got, tr)
 		}
 		checkSafe(t, tr, false)
+		checkWidths(t, tr)
 	})
+}
+
+// FuzzWidth checks the width invariant: lipgloss measures the output of
+// Clean, Multiline, Truncate and CleanMax exactly as the sum of the
+// runewidth widths of its code points, and Truncate stays within its limit.
+func FuzzWidth(f *testing.F) {
+	for _, s := range widthSeeds {
+		f.Add(s, 3)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n %= 64
+		checkWidthProperties(t, s, n)
+		c, m := Clean(s), Multiline(s)
+		if strip(m) != strip(c) {
+			t.Fatalf("Multiline(%q) = %q and Clean = %q disagree on visible text", s, m, c)
+		}
+		if isClean(s) != (c == s) {
+			t.Fatalf("fast path disagrees for %q: isClean=%v, Clean=%q", s, isClean(s), c)
+		}
+	})
+}
+
+// Seeds for FuzzWidth beyond those in testdata/fuzz/FuzzWidth.
+var widthSeeds = []string{
+	"👩\u200d👩\u200d👧\u200d👦",
+	"🏳\ufe0f\u200d🌈",
+	"🇩🇪🇫",
+	"🧑🏽 👍🏿",
+	"❤\ufe0f ☺\ufe0f ⌚\ufe0e",
+	"1\ufe0f\u20e3",
+	"e\u0301 a \u0301 \u0301",
+	"\u1100\u1161\u11a8",
+	"ｶﾞ",
+	"مُحَمَّد שָׁלוֹם",
+	"नमस्ते क्ष",
+	"สวัสดี น้ำ",
+	"\u0600\u0661 \u0d4e\u0d15",
+	"x\n\u05b0\u0cf3",
+	"\u2630",
 }
 
 func FuzzRedact(f *testing.F) {

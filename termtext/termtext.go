@@ -20,6 +20,15 @@
 // Display widths are computed with github.com/charmbracelet/x/ansi (grapheme
 // clusters, East Asian wide = 2 cells) so that they agree with lipgloss and
 // bubbletea, which the TUI uses for layout.
+//
+// Clean and Multiline also make widths unambiguous: on every line of their
+// output the width lipgloss computes (lipgloss.Width, ansi.StringWidth)
+// equals the sum of the widths of the individual code points as
+// github.com/mattn/go-runewidth counts them (RuneWidth with the default
+// condition, EastAsianWidth pinned to the mode lipgloss uses), which is how
+// tmux, screen and glibc measure text. Emoji sequences, flags, skin tones,
+// variation selectors and some marks are simplified to get there; see
+// [Clean]. [Truncate] keeps the property.
 package termtext
 
 import (
@@ -57,7 +66,9 @@ const TabWidth = 4
 //     U+009E PM, U+009F APC, U+009C ST) are handled the same way, as is a
 //     raw 0x9B byte (8-bit CSI).
 //   - Invalid UTF-8 bytes become U+FFFD, except stray raw bytes 0x80–0x9F
-//     (8-bit C1 controls, or text in Windows-1252), which are removed.
+//     (8-bit C1 controls, or text in Windows-1252), which are removed. (In
+//     East Asian mode, RUNEWIDTH_EASTASIAN=1, runewidth counts U+FFFD as 2
+//     cells and lipgloss as 1, so "?" is used instead.)
 //   - C0 controls (including \t, \n and \r), DEL, and U+2028/U+2029 (line
 //     and paragraph separator) become a space; a run of them (together with
 //     any removed characters and the spaces next to them) collapses to a
@@ -74,6 +85,32 @@ const TabWidth = 4
 //     for shaping may render slightly differently. This is deliberate:
 //     those characters can be used to make two different strings look
 //     identical.
+//   - Characters whose width terminals disagree on are replaced, whatever
+//     the context (see "width consistency" in the package documentation):
+//     VS15/VS16 (U+FE0E, U+FE0F) are removed, so "❤️" becomes the
+//     text-presentation "❤" (1 cell everywhere) and, the ZWJ being gone
+//     too, "🏳️‍🌈" becomes "🏳🌈"; regional indicators become ASCII
+//     letters (the flag "🇩🇪" becomes "DE", a lone indicator its letter);
+//     U+20E3 is removed after 0–9, # or * ("1️⃣" becomes "1"); grapheme
+//     prepend characters (Arabic number signs U+0600–U+0605, U+06DD,
+//     U+0D4E, ...), which fuse with the next character into one cluster
+//     as wide as the sign, and the remaining invisible format controls
+//     (U+13430–U+1343F, U+1BCA0–U+1BCA3, U+1D173–U+1D17A, unassigned
+//     U+FFF0–U+FFF8 and U+E0080–U+E0FFF) are removed.
+//   - In a grapheme cluster that lipgloss still measures differently from
+//     the sum of its code points, conjoining Hangul jamo are composed into
+//     a syllable (NFC) and halfwidth katakana with a halfwidth voiced mark
+//     become fullwidth kana ("ｶﾞ" → "ガ", NFKC); an Indic conjunct
+//     loses its virama and splits into its consonants ("क्ष" → "कष");
+//     otherwise the characters after the base that runewidth counts but
+//     lipgloss does not are removed: skin-tone modifiers U+1F3FB–U+1F3FF
+//     ("🧑🏽" → "🧑"), Thai SARA AM. Nonspacing marks count 0 cells in both
+//     views (as in glibc's wcwidth), so accents, Hebrew points, Arabic
+//     harakat, Thai and Indic vowel signs stay. A cluster whose
+//     base itself is measured differently (U+2630 and a few other symbols,
+//     archaic jamo sequences) becomes U+FFFD.
+//   - Marks on an ASCII character or a space and at the start of the text
+//     (line) are kept only when zero-width in both views on their own.
 //   - Leading and trailing spaces are trimmed.
 //
 // Clean is idempotent. If s is already clean it is returned unchanged
@@ -98,7 +135,8 @@ func CleanMax(s string, maxWidth int) string {
 // spaces from the whole text (so the first line loses its indentation);
 // indentation of the other lines is kept. Other
 // controls become a space, escape sequences and invisible characters are
-// removed exactly as in Clean.
+// removed and widths made consistent exactly as in Clean (a line break
+// counts as the start of the text).
 func Multiline(s string) string {
 	return clean(s, true)
 }
@@ -138,12 +176,17 @@ func isClean(s string) bool {
 			validated = true
 		}
 		switch c {
-		case 0xc2, 0xd8, 0xe1, 0xe2, 0xef, 0xf3:
-			// Lead bytes of U+0080–U+00BF (C1, soft hyphen), U+061C,
-			// U+180E, U+2000–U+203F and U+2040–U+207F, U+FEFF and
-			// U+FFF9–U+FFFB, and the tags U+E0000–U+E007F.
+		case 0xc2, 0xd8, 0xdb, 0xdc, 0xe0, 0xe1, 0xe2, 0xef, 0xf0, 0xf3:
+			// Lead bytes of U+0080–U+00BF (C1, soft hyphen), U+0600–U+063F
+			// (Arabic number signs, U+061C), U+06C0–U+06FF and
+			// U+0700–U+073F (prepend characters), U+0800–U+0FFF (prepend
+			// characters), U+180E, U+2000–U+20FF (invisible, bidi,
+			// keycap), U+FE0E/U+FE0F, U+FEFF and U+FFF9–U+FFFB,
+			// U+10000–U+3FFFF (regional indicators, prepend characters)
+			// and the tags U+E0000–U+E007F.
 			r, size := utf8.DecodeRuneInString(s[i:])
-			if r <= 0x9f || isLineSep(r) || isInvisible(r) {
+			if r <= 0x9f || isLineSep(r) || isInvisible(r) || isWidthDropped(r) ||
+				isRegionalIndicator(r) || r == keycap && i > 0 && isKeycapBase(s[i-1]) {
 				return false
 			}
 			i += size
@@ -158,7 +201,8 @@ func isClean(s string) bool {
 			}
 		}
 	}
-	return true
+	// Non-ASCII text must also be width-consistent.
+	return !validated || widthsConsistent(s)
 }
 
 const (
@@ -228,6 +272,16 @@ func (c *cleaner) flush() {
 	c.pendSpaces, c.pendCtl = 0, false
 }
 
+// afterKeycapBase reports whether the output so far ends, with nothing
+// pending, in a character that can start an emoji keycap sequence.
+func (c *cleaner) afterKeycapBase() bool {
+	if c.pendSpaces > 0 || c.pendCtl || c.pendNL > 0 || c.out.Len() == 0 {
+		return false
+	}
+	out := c.out.String()
+	return isKeycapBase(out[len(out)-1])
+}
+
 func (c *cleaner) newline() {
 	// Trailing spaces of the line are dropped.
 	c.pendSpaces, c.pendCtl = 0, false
@@ -235,6 +289,26 @@ func (c *cleaner) newline() {
 }
 
 func clean(s string, multiline bool) string {
+	out := cleanPass(s, multiline)
+	if isASCII(out) {
+		return out
+	}
+	return makeWidthsConsistent(out, multiline)
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// cleanPass removes escape sequences, controls and invisible characters and
+// normalises white space; clean then makes the widths consistent.
+func cleanPass(s string, multiline bool) string {
 	c := cleaner{multiline: multiline}
 	c.out.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -276,7 +350,7 @@ func clean(s string, multiline bool) string {
 					// Stray raw C1 byte: removed.
 				default:
 					c.flush()
-					c.out.WriteString("\uFFFD")
+					c.out.WriteString(replacement)
 				}
 			case r <= 0x9f:
 				i = skipC1(s, byte(r), i+size)
@@ -287,7 +361,16 @@ func clean(s string, multiline bool) string {
 				} else {
 					c.pendCtl = true
 				}
-			case isInvisible(r):
+			case isInvisible(r), isWidthDropped(r):
+				i += size
+			case isRegionalIndicator(r):
+				// A flag (a pair) or a lone indicator becomes its ASCII
+				// letter(s): 🇩🇪 → "DE".
+				c.flush()
+				c.out.WriteByte(byte('A' + r - riFirst))
+				i += size
+			case r == keycap && c.afterKeycapBase():
+				// Emoji keycap "1️⃣" (VS16 already dropped) → "1".
 				i += size
 			default:
 				c.flush()
@@ -413,7 +496,9 @@ func asciiWidth(s string) (int, bool) {
 // display cells. When it has to cut it appends "…" (counted in maxWidth) and
 // drops spaces before it; it never splits a grapheme cluster. maxWidth <= 0
 // gives "". (If RUNEWIDTH_EASTASIAN=1 makes "…" two cells wide, Truncate(s,
-// 1) of a wider s gives "".)
+// 1) of a wider s gives "".) For a clean s, the widths Truncate works with
+// are exactly lipgloss's, and cutting between grapheme clusters keeps the
+// width consistency described in the package documentation.
 func Truncate(s string, maxWidth int) string {
 	if maxWidth <= 0 {
 		return ""

@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/mattn/go-runewidth"
 
 	"github.com/wcadmin/wcadmin/apiclient"
 )
@@ -548,5 +550,33 @@ func TestDeleteStatusErrorIsNotBlamedOnTheSite(t *testing.T) {
 	press(t, m, "D", "y")
 	if !strings.Contains(m.status.text, "the store refused the request: Customer is locked") || strings.Contains(m.status.text, "site") {
 		t.Fatalf("status %q", m.status.text)
+	}
+}
+
+// Emoji sequences terminals count differently are simplified before they
+// enter the model: every line the console draws is as wide for tmux (code
+// point by code point) as for lipgloss.
+func TestEmojiNamesKeepRowsAligned(t *testing.T) {
+	s := newFakeStore(5)
+	s.customers[1].FirstName = "👩\u200d👩\u200d👧\u200d👦 🏳\ufe0f\u200d🌈"
+	s.customers[1].LastName = "🧑🏽 ❤\ufe0f 🇩🇪"
+	m := newTestModel(t, s, Options{})
+	cond := &runewidth.Condition{StrictEmojiNeutral: true}
+	perRune := func(l string) int {
+		n := 0
+		for _, r := range l {
+			if !unicode.In(r, unicode.Mn, unicode.Me) {
+				n += cond.RuneWidth(r)
+			}
+		}
+		return n
+	}
+	for _, keys := range [][]string{nil, {"j", "D"}, {"esc", "space", "D"}, {"esc", "enter"}} {
+		press(t, m, keys...)
+		for _, l := range strings.Split(m.View(), "\n") {
+			if lw, rw := lipgloss.Width(l), perRune(l); lw != rw || lw > 100 {
+				t.Fatalf("mode %s: line %q is %d cells for lipgloss, %d for the terminal", m.mode, l, lw, rw)
+			}
+		}
 	}
 }
