@@ -580,3 +580,41 @@ func TestEmojiNamesKeepRowsAligned(t *testing.T) {
 		}
 	}
 }
+
+// In every mode, a multi-rune message does exactly what its keys typed one
+// at a time do.
+func TestMultiRuneEqualsOneByOneInEveryMode(t *testing.T) {
+	setups := map[string][]string{
+		"browse":  nil,
+		"help":    {"?"},
+		"detail":  {"enter"},
+		"filter":  {"/"},
+		"confirm": {"D"},
+		"bulk":    {"space", "space", "D"},
+		"summary": {"space", "D", "1", "enter"},
+	}
+	for name, setup := range setups {
+		for _, text := range []string{"jjk", "qj", "12", "yn", "Dy", "/ab", "?q", "RjD", "l1"} {
+			s1, s2 := newFakeStore(30), newFakeStore(30)
+			a := newTestModel(t, s1, Options{})
+			b := newTestModel(t, s2, Options{})
+			press(t, a, setup...)
+			press(t, b, setup...)
+			send(t, a, keyMsg(text))
+			for _, r := range text {
+				if b.quitting {
+					break // the rest of a read after q is dropped
+				}
+				press(t, b, string(r))
+			}
+			ca, _ := a.table.Selected()
+			cb, _ := b.table.Selected()
+			if a.mode != b.mode || a.status.text != b.status.text || ca.ID != cb.ID ||
+				a.filter.Value() != b.filter.Value() || len(a.table.marks) != len(b.table.marks) ||
+				!slices.Equal(s1.deleted(), s2.deleted()) || a.quitting != b.quitting {
+				t.Errorf("%s: %q in one read: mode %s status %q; one by one: mode %s status %q", name, text,
+					a.mode, a.status.text, b.mode, b.status.text)
+			}
+		}
+	}
+}
