@@ -48,6 +48,9 @@ func (c *Client) ListCustomers(ctx context.Context, o ListOptions) (Page, error)
 	if o.Search != "" {
 		q.Set("search", o.Search)
 	}
+	if o.Status != "" {
+		q.Set("status", o.Status)
+	}
 	resp, err := c.call(ctx, http.MethodGet, customersPath, q)
 	if err != nil {
 		return Page{}, err
@@ -103,8 +106,23 @@ func (c *Client) GetCustomer(ctx context.Context, id int64) (Customer, error) {
 
 // CountCustomers reads GET /admin/customers/count ({"total": N}; [B] only).
 func (c *Client) CountCustomers(ctx context.Context) (int, error) {
+	return c.CountMatching(ctx, CountOptions{})
+}
+
+// CountMatching reads GET /admin/customers/count with the list's filters
+// (email, search, status), e.g. the number of pending customers.
+func (c *Client) CountMatching(ctx context.Context, o CountOptions) (int, error) {
 	path := customersPath + "/count"
-	resp, err := c.call(ctx, http.MethodGet, path, nil)
+	var q url.Values
+	for _, kv := range [][2]string{{"email", o.Email}, {"search", o.Search}, {"status", o.Status}} {
+		if kv[1] != "" {
+			if q == nil {
+				q = url.Values{}
+			}
+			q.Set(kv[0], kv[1])
+		}
+	}
+	resp, err := c.call(ctx, http.MethodGet, path, q)
 	if err != nil {
 		return 0, err
 	}
@@ -152,4 +170,29 @@ func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
 		return invalidResponse(http.MethodDelete, path, resp, "delete answered with JSON that is not an object")
 	}
 	return nil
+}
+
+// CodeUnknownParameter is the error code a [B] store answers (with 400) for a
+// query parameter it does not know.
+const CodeUnknownParameter = "unknown_parameter"
+
+// IsUnknownParameter reports whether err is the store's 400 refusing the
+// query parameter name as unknown ("error": "unknown_parameter", or a field
+// error of that code naming it): the store does not support that filter.
+func IsUnknownParameter(err error, name string) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != http.StatusBadRequest {
+		return false
+	}
+	named := false
+	for _, f := range e.Fields {
+		if f.Field == name {
+			if f.Code == CodeUnknownParameter {
+				return true
+			}
+			named = true
+		}
+	}
+	// The envelope's code alone: only when no field error names another cause.
+	return e.Code == CodeUnknownParameter && (named || len(e.Fields) == 0)
 }

@@ -247,12 +247,12 @@ func TestListQuery(t *testing.T) {
 	if len(got) != 0 {
 		t.Errorf("zero options sent %v", got)
 	}
-	o := ListOptions{Limit: 20, Offset: 40, OrderBy: "email", Direction: "DESC", Email: "a+b@x.com", Search: "o'neil & co"}
+	o := ListOptions{Limit: 20, Offset: 40, OrderBy: "email", Direction: "DESC", Email: "a+b@x.com", Search: "o'neil & co", Status: "pending"}
 	if _, err := c.ListCustomers(ctx, o); err != nil {
 		t.Fatal(err)
 	}
 	want := url.Values{"limit": {"20"}, "offset": {"40"}, "order_by": {"email"}, "direction": {"desc"},
-		"email": {"a+b@x.com"}, "search": {"o'neil & co"}}
+		"email": {"a+b@x.com"}, "search": {"o'neil & co"}, "status": {"pending"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("query = %v, want %v", got, want)
 	}

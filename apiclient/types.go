@@ -58,7 +58,16 @@ type ListOptions struct {
 	OrderBy   string // e.g. "id", "first_name", "email", "created_at", "status"
 	Direction string // "asc" or "desc"
 	Email     string
-	Search    string
+	Search    string // [B] only: free text over name and email; [A] stores may ignore it
+	Status    string // [B]: active, inactive, pending, approval_awaiting, awaiting_verification
+}
+
+// CountOptions are the filters GET /admin/customers/count takes (the list's
+// filters, without paging or order). Zero values are not sent.
+type CountOptions struct {
+	Email  string
+	Search string
+	Status string
 }
 
 // Page is one page of GET /admin/customers.

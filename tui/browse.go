@@ -31,7 +31,10 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 		if m.table.query != "" {
 			m.filter.SetValue("")
 			m.table.SetFilter("")
+			m.stopSearch() // search.go
 		}
+	case key.Matches(msg, k.StatusFilter):
+		return m.cycleStatusFilter() // search_status.go
 	case key.Matches(msg, k.Sort):
 		return m.changeSort((m.table.sortCol+1)%len(allColumns), false)
 	case key.Matches(msg, k.Reverse):
@@ -66,13 +69,11 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 // changeSort re-orders locally when every customer is loaded, else asks the
 // server for the new order from offset 0.
 func (m *Model) changeSort(col int, desc bool) tea.Cmd {
-	local := m.list.complete()
-	m.table.SetSort(col, desc, local)
-	field, dir := m.table.orderBy()
-	if local {
-		m.status.Set(statusInfo, "Sorted by %s %s", allColumns[col].title, dir)
-		return nil
+	if m.list.complete() {
+		return m.sortLoaded(col, desc) // sort_model.go: off the event loop when large
 	}
+	m.table.SetSort(col, desc, false)
+	field, dir := m.table.orderBy()
 	m.status.Set(statusInfo, "Sorting by %s %s on the server…", field, dir)
 	return m.reload()
 }

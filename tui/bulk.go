@@ -363,7 +363,7 @@ func (m *Model) bulkMaybeFinish() tea.Cmd {
 		gone = append(gone, c.ID)
 	}
 	m.ledger.notAttempted(b.queue)
-	m.table.Remove(gone...)
+	m.dropGone(gone...)
 	m.mode = modeSummary
 	kind := statusOK
 	if len(b.failed) > 0 || b.stopped {
@@ -371,5 +371,5 @@ func (m *Model) bulkMaybeFinish() tea.Cmd {
 	}
 	m.status.Set(kind, "Bulk delete: %d deleted, %d already gone, %d failed, %d not attempted",
 		len(b.deleted), len(b.gone), len(b.failed), len(b.queue))
-	return m.startLoad(true)
+	return m.refreshWindow()
 }

@@ -13,6 +13,9 @@ func (m *Model) bulkConfirmView(h int) (string, bool) {
 	b := m.bulk
 	n := len(b.targets)
 	inner := modalInner(m.width)
+	// Marked customers the table does not hold (marked before a refresh or a
+	// server re-sort) are not hidden by the filter: they are counted apart.
+	notLoaded := m.table.CountNotLoaded(b.targets)
 	for show := min(n, bulkPreview); show >= 1; show-- {
 		rows := []modalRow{{text: fmt.Sprintf("Delete %d customers?", n), style: m.st.modalTitle}}
 		if n == 1 {
@@ -29,6 +32,10 @@ func (m *Model) bulkConfirmView(h int) (string, bool) {
 		rows = append(rows, row("", dropFirst))
 		if b.hidden > 0 {
 			rows = append(rows, modalRow{text: fmt.Sprintf("%d of them are hidden by the current filter.", b.hidden),
+				style: m.st.danger, wrap: true})
+		}
+		if notLoaded > 0 {
+			rows = append(rows, modalRow{text: fmt.Sprintf("%d of them are not loaded in the list.", notLoaded),
 				style: m.st.danger, wrap: true})
 		}
 		rows = append(rows,

@@ -97,7 +97,7 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 	}
 	switch o.Kind {
 	case deletion.Deleted:
-		m.table.Remove(t.ID)
+		m.dropGone(t.ID)
 		what := fmt.Sprintf("Deleted customer #%d", t.ID)
 		if t.Email != "" {
 			what += " (" + t.Email + ")"
@@ -107,7 +107,7 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		}
 		m.status.Set(kind, "%s%s", what, warn)
 	case deletion.AlreadyGone:
-		m.table.Remove(t.ID)
+		m.dropGone(t.ID)
 		m.status.Set(statusInfo, "Customer #%d was already deleted%s", t.ID, warn)
 	case deletion.Changed:
 		m.status.Set(statusErr, "Customer #%d changed since it was loaded (email or name differ): nothing was deleted. Check the refreshed row.%s", t.ID, warn)
@@ -117,5 +117,5 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		m.status.Set(statusErr, "%s%s", m.explainOutcome(t, o), warn)
 		return nil
 	}
-	return m.startLoad(true)
+	return m.refreshWindow()
 }

@@ -46,6 +46,9 @@ func (m *Model) handleDetail(msg detailMsg) tea.Cmd {
 	if m.mode != modeDetail || msg.id != m.detail.id {
 		return nil // the operator has moved on
 	}
+	if customerGone(msg.customer, msg.err) {
+		return m.goneElsewhere(msg.id)
+	}
 	if msg.err != nil {
 		m.detail.err = msg.err
 		m.status.Set(statusErr, "%s", m.explain(fmt.Sprintf("Could not load customer #%d", msg.id), msg.err,

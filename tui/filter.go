@@ -10,14 +10,19 @@ import (
 
 func (m *Model) openFilter() tea.Cmd {
 	m.mode = modeFilter
-	m.filter.SetValue(m.table.query)
+	v := m.table.query
+	if localQuery(m.search.query) == v {
+		v = m.search.query // "#1234" as typed, not the "1234" the rows are filtered by
+	}
+	m.filter.SetValue(v)
 	m.filter.CursorEnd()
 	return m.filter.Focus()
 }
 
 // updateFilter: every key goes to the input (never the table) except Enter
 // (keep the filter), Esc (clear it) and the arrows (move in the results).
-// Pasted text is typed into the input like any other.
+// Pasted text is typed into the input like any other. After a pause in
+// typing the store is asked too (search.go).
 func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys.filter
 	if !msg.Paste {
@@ -30,6 +35,7 @@ func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 			m.filter.Blur()
 			m.filter.SetValue("")
 			m.table.SetFilter("")
+			m.stopSearch()
 			m.mode = modeBrowse
 			return nil
 		case key.Matches(msg, k.Up):
@@ -43,30 +49,9 @@ func (m *Model) updateFilter(msg tea.KeyMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
 	q := strings.TrimSpace(m.filter.Value())
-	m.table.SetFilter(q)
-	return tea.Batch(cmd, m.maybeLookup(q))
+	m.table.SetFilter(localQuery(q))
+	return tea.Batch(cmd, m.queueSearch(q))
 }
 
+// emailRe is a complete email: the store is asked for it with email=.
 var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}$`)
-
-// maybeLookup asks the server for an exact email, so a customer whose page
-// was never loaded is found too.
-func (m *Model) maybeLookup(q string) tea.Cmd {
-	q = strings.ToLower(q)
-	if !emailRe.MatchString(q) {
-		return nil
-	}
-	return m.list.lookup(q)
-}
-
-func (m *Model) handleLookup(msg lookupMsg) tea.Cmd {
-	if msg.err != nil {
-		m.status.Set(statusErr, "%s", m.explain("Could not look up "+msg.email, msg.err, "press / and Enter to try again"))
-		return nil
-	}
-	m.status.Resolve()
-	if n := m.table.Append(msg.customers); n > 0 {
-		m.status.Set(statusInfo, "Found %s on the server", msg.email)
-	}
-	return nil
-}

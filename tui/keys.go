@@ -15,6 +15,7 @@ func bind(keys []string, helpKey, desc string) key.Binding {
 type browseKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Filter, ClearFilter, Sort, Reverse      key.Binding
+	StatusFilter                            key.Binding
 	Detail, CopyEmail, CopyID, Refresh      key.Binding
 	Mark, MarkAll, ClearMarks, Delete       key.Binding
 	Help, Quit                              key.Binding
@@ -33,15 +34,18 @@ func newBrowseKeys(readOnly bool) browseKeys {
 		Bottom:      bind([]string{"end", "G"}, "G/end", "last (loads all)"),
 		Filter:      bind([]string{"/"}, "/", "filter"),
 		ClearFilter: bind([]string{"esc"}, "esc", "clear filter"),
-		Sort:        bind([]string{"s"}, "s", "sort column"),
-		Reverse:     bind([]string{"S"}, "S", "reverse sort"),
-		Detail:      bind([]string{"enter"}, "enter", "details"),
-		CopyEmail:   bind([]string{"c"}, "c", "copy email"),
-		CopyID:      bind([]string{"C"}, "C", "copy id"),
-		Refresh:     bind([]string{"r"}, "r", "refresh"),
-		Mark:        bind([]string{" "}, "space", "mark"),
-		MarkAll:     bind([]string{"ctrl+a"}, "ctrl+a", "mark all shown"),
-		ClearMarks:  bind([]string{"ctrl+\\"}, "ctrl+\\", "clear marks"),
+		// On the store: all, active, inactive, pending, approval_awaiting,
+		// awaiting_verification, all...
+		StatusFilter: bind([]string{"f"}, "f", "status filter (store)"),
+		Sort:         bind([]string{"s"}, "s", "sort column"),
+		Reverse:      bind([]string{"S"}, "S", "reverse sort"),
+		Detail:       bind([]string{"enter"}, "enter", "details"),
+		CopyEmail:    bind([]string{"c"}, "c", "copy email"),
+		CopyID:       bind([]string{"C"}, "C", "copy id"),
+		Refresh:      bind([]string{"r"}, "r", "refresh"),
+		Mark:         bind([]string{" "}, "space", "mark"),
+		MarkAll:      bind([]string{"ctrl+a"}, "ctrl+a", "mark all shown"),
+		ClearMarks:   bind([]string{"ctrl+\\"}, "ctrl+\\", "clear marks"),
 		// Only D and the Delete key: never d, ctrl+d, space or ctrl+k, which
 		// operators hit by habit in other tools.
 		Delete:         bind([]string{"D", "delete"}, "D/del", "delete"),
@@ -64,7 +68,7 @@ func (k browseKeys) ShortHelp() []key.Binding {
 func (k browseKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Filter, k.ClearFilter, k.Sort, k.Reverse, k.Detail, k.Refresh},
+		{k.Filter, k.ClearFilter, k.StatusFilter, k.Sort, k.Reverse, k.Detail, k.Refresh},
 		{k.Mark, k.MarkAll, k.ClearMarks, k.Delete, k.CopyEmail, k.CopyID},
 		{k.Help, k.Quit},
 	}

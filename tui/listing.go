@@ -31,14 +31,26 @@ func (m *Model) reload() tea.Cmd {
 	return m.list.begin(0, m.opts.PageSize, true, false, orderBy, dir)
 }
 
-// loadAll fetches every remaining page behind the progress bar.
+// loadAll fetches every remaining page behind the progress bar. Pressed
+// while a page is loading (start-up, prefetch, refresh, a slow store) it
+// takes that load over: the load goes on to the end, with the bar.
 func (m *Model) loadAll() tea.Cmd {
-	if m.list.loading() || !m.list.hasMore {
+	l := &m.list
+	if l.loading() {
+		if l.ld.patch {
+			// A window re-read after a deletion: let it land, then load the rest.
+			l.cancel()
+		} else {
+			m.mode = modeLoadAll
+			return l.takeOver(&m.table)
+		}
+	}
+	if !l.hasMore {
 		return nil
 	}
 	m.mode = modeLoadAll
 	orderBy, dir := m.table.orderBy()
-	return m.list.begin(m.list.nextOffset, -1, false, true, orderBy, dir)
+	return l.begin(l.nextOffset, -1, false, true, orderBy, dir)
 }
 
 // maybeLoadMore fetches the next page when the cursor is within two screens
@@ -50,6 +62,19 @@ func (m *Model) maybeLoadMore() tea.Cmd {
 	}
 	if m.table.RowsBelowCursor() > 2*m.table.height {
 		return nil
+	}
+	if q := m.table.query; q != "" {
+		// Filling the screen for a narrow filter must not turn into an
+		// unannounced full load: a few pages, then ask.
+		if l.autoQuery != q {
+			l.autoQuery, l.autoPages = q, 0
+		}
+		if l.autoPages >= maxAutoPages {
+			m.status.Set(statusInfo, "%d matches in %d loaded: G loads all, or keep typing to search the store",
+				m.table.Visible(), m.table.Len())
+			return nil
+		}
+		l.autoPages++
 	}
 	orderBy, dir := m.table.orderBy()
 	return l.begin(l.nextOffset, l.nextOffset+m.opts.PageSize, false, false, orderBy, dir)
@@ -79,6 +104,7 @@ func (m *Model) handlePage(msg pageMsg) tea.Cmd {
 			m.status.Set(statusInfo, "Loaded all %d customers (%d pages in %s)", m.table.Len(), res.pages,
 				res.took.Round(1e6))
 		}
+		m.reportDrift(res)
 		return tea.Batch(cmd, m.maybeLoadMore())
 	}
 	return cmd

@@ -24,12 +24,32 @@ type listLoader struct {
 	hasMore    bool
 	total      int // -1 unknown
 	countAsked bool
-	err        error           // the last load failed
-	lookedUp   map[string]bool // emails already asked of the server
+	err        error // the last load failed
+	// totalBad: a page said there is more past the total it gave. The
+	// next-page signals win: totals are ignored from then on, the header
+	// says "more" and G walks on until the store says the end.
+	totalBad bool
+	// drifted counts re-synchronisations since the last completed load;
+	// stormy reports that the store kept changing and the loader gave up
+	// re-synchronising (the status says so).
+	drifted int
+	stormy  bool
+	// autoQuery and autoPages bound what a filter fetches by itself: at
+	// most maxAutoPages pages per query, then the status offers G.
+	autoQuery string
+	autoPages int
 }
 
+// maxResyncs bounds how often one load starts over because the store
+// changed under it.
+const maxResyncs = 3
+
+// maxAutoPages is how many pages filling the screen for a filter may fetch
+// on its own before the operator is asked (G, or the server search).
+const maxAutoPages = 3
+
 func newListLoader(ctx context.Context, opts Options) listLoader {
-	return listLoader{ctx: ctx, opts: opts, total: -1, lookedUp: map[string]bool{}}
+	return listLoader{ctx: ctx, opts: opts, total: -1}
 }
 
 // A load fetches a range of the customer list with up to Concurrency pages in
@@ -46,6 +66,12 @@ type load struct {
 	until   int  // stop once this offset is delivered; -1 means to the end
 	orderBy string
 	dir     string
+	// patch re-reads [from, until) of what is loaded and swaps just those
+	// rows (the window after a deletion); the rest of the list stays.
+	patch bool
+	from  int
+	// resyncs counts how often this load started over after a drift.
+	resyncs int
 
 	flushed  int                          // next offset to deliver
 	planNext int                          // next offset not yet asked for
@@ -75,11 +101,23 @@ func (l *listLoader) begin(from, until int, replace, all bool, orderBy, dir stri
 	}
 	l.ld = &load{
 		gen: l.gen, ctx: ctx, cancel: cancel, replace: replace, all: all, until: until,
-		orderBy: orderBy, dir: dir,
+		orderBy: orderBy, dir: dir, from: from,
 		flushed: from, planNext: from, inflight: map[int]bool{}, results: map[int][]apiclient.Customer{},
 		endAt: -1, started: l.opts.Now(),
 	}
 	l.err = nil
+	return l.dispatch()
+}
+
+// takeOver turns the load in flight into a G load: it goes on to the end.
+// A start-up load shows its rows as they come rather than at the end.
+func (l *listLoader) takeOver(t *customerTable) tea.Cmd {
+	ld := l.ld
+	ld.all, ld.until = true, -1
+	if ld.replace && t.Len() == 0 {
+		t.Append(dedupe(ld.pending))
+		ld.pending, ld.replace = nil, false
+	}
 	return l.dispatch()
 }
 
@@ -89,8 +127,10 @@ func (l *listLoader) cancel() {
 		return
 	}
 	l.ld.cancel()
-	l.nextOffset = l.ld.flushed
-	if l.ld.replace {
+	if !l.ld.patch {
+		l.nextOffset = l.ld.flushed
+	}
+	if l.ld.replace && !l.ld.patch {
 		l.hasMore = true // the old list stays; more may follow it
 	}
 	l.ld = nil
@@ -117,7 +157,9 @@ func (l *listLoader) dispatch() tea.Cmd {
 	lim := ld.limit(l.total)
 	for len(ld.inflight) < l.opts.Concurrency {
 		if len(ld.queue) == 0 {
-			if (lim >= 0 && ld.planNext >= lim) || (lim < 0 && len(ld.inflight) > 0) {
+			// With no known end a load walks one page at a time rather than
+			// overshoot; G keeps the pipe full anyway (an empty page ends it).
+			if (lim >= 0 && ld.planNext >= lim) || (lim < 0 && !ld.all && len(ld.inflight) > 0) {
 				break
 			}
 			ld.queue = append(ld.queue, ld.planNext)
@@ -153,6 +195,45 @@ const (
 	loadDone                     // the load finished
 )
 
+// fileTotal takes the total a page reports. It reports a drift: the store
+// says a different total than the one the loaded rows were read under, so
+// customers were deleted or created elsewhere and offsets have shifted.
+// A total smaller than what the page's next-page signals say is there is
+// contradictory: the signals win and totals are ignored from then on.
+func (l *listLoader) fileTotal(offset int, p apiclient.Page) bool {
+	if l.totalBad || p.Total < 0 {
+		return false
+	}
+	if p.HasMore && len(p.Customers) > 0 && offset+len(p.Customers) >= p.Total {
+		l.totalBad, l.total = true, -1
+		return false
+	}
+	drift := l.total >= 0 && p.Total != l.total
+	l.total = p.Total
+	return drift
+}
+
+// resync starts the load over from offset 0 (the only point known to be
+// consistent once offsets have shifted), collecting into a pending list that
+// replaces the table when complete: nothing gone stays listed as live and
+// nothing that moved past a page boundary is skipped.
+func (l *listLoader) resync(t *customerTable) tea.Cmd {
+	ld := l.ld
+	until := -1 // G: everything
+	if !ld.all {
+		// Everything loaded so far, and as far as this load meant to go.
+		until = max(ld.until, ld.flushed, l.nextOffset, t.Len(), l.opts.PageSize)
+	}
+	all, resyncs, refreshing := ld.all, ld.resyncs+1, l.refreshing
+	l.drifted++
+	ld.cancel()
+	l.ld = nil
+	cmd := l.begin(0, until, true, all, ld.orderBy, ld.dir)
+	l.ld.resyncs = resyncs
+	l.refreshing = refreshing
+	return cmd
+}
+
 // handlePage files one page answer into t.
 func (l *listLoader) handlePage(msg pageMsg, t *customerTable) (loadResult, tea.Cmd) {
 	ld := l.ld
@@ -166,8 +247,11 @@ func (l *listLoader) handlePage(msg pageMsg, t *customerTable) (loadResult, tea.
 		return loadResult{kind: loadFailed, err: msg.err}, nil
 	}
 	p := msg.page
-	if p.Total >= 0 {
-		l.total = p.Total
+	if l.fileTotal(msg.offset, p) {
+		if ld.resyncs < maxResyncs {
+			return loadResult{kind: loadProgress}, l.resync(t)
+		}
+		l.stormy = true
 	}
 	ld.pages++
 	ld.results[msg.offset] = p.Customers
@@ -180,6 +264,9 @@ func (l *listLoader) handlePage(msg pageMsg, t *customerTable) (loadResult, tea.
 
 	lim := ld.limit(l.total)
 	if (lim >= 0 && ld.flushed >= lim) || (ld.endAt >= 0 && ld.flushed >= ld.endAt) {
+		if ld.patch && !ld.matches(t) && ld.resyncs < maxResyncs {
+			return loadResult{kind: loadProgress}, l.resync(t)
+		}
 		return l.finish(t), nil
 	}
 	// A short page leaves a gap at flushed: ask for it unless already asked.
@@ -193,6 +280,24 @@ func (l *listLoader) handlePage(msg pageMsg, t *customerTable) (loadResult, tea.
 		needCount = l.fetchCount()
 	}
 	return loadResult{kind: loadProgress}, tea.Batch(l.dispatch(), needCount)
+}
+
+// matches reports whether a patch load read back the rows the table holds
+// in its range: then nothing shifted and the fresh records can be swapped in.
+func (ld *load) matches(t *customerTable) bool {
+	n := ld.until - ld.from
+	if len(ld.pending) > n {
+		ld.pending = ld.pending[:n]
+	}
+	if ld.from+n > t.Len() || len(ld.pending) != n {
+		return false
+	}
+	for i, c := range ld.pending {
+		if t.all[ld.from+i].ID != c.ID {
+			return false
+		}
+	}
+	return true
 }
 
 // covered reports whether offset is already asked for by a page in flight or queued.
@@ -242,13 +347,22 @@ func (l *listLoader) deliver(ld *load, t *customerTable) {
 
 func (l *listLoader) finish(t *customerTable) loadResult {
 	ld := l.ld
-	if ld.replace {
+	switch {
+	case ld.patch:
+		t.ReplaceRange(ld.from, ld.until, ld.pending)
+		if ld.endAt >= 0 && ld.endAt < l.nextOffset {
+			// The list ends inside the window: nothing is past it.
+			l.nextOffset, l.hasMore = ld.endAt, false
+		}
+	case ld.replace:
 		t.SetRows(dedupe(ld.pending))
-	}
-	l.nextOffset = ld.flushed
-	l.hasMore = ld.endAt < 0 || ld.flushed < ld.endAt
-	if l.total >= 0 && ld.flushed >= l.total {
-		l.hasMore = false
+		fallthrough
+	default:
+		l.nextOffset = ld.flushed
+		l.hasMore = ld.endAt < 0 || ld.flushed < ld.endAt
+		if l.total >= 0 && ld.flushed >= l.total {
+			l.hasMore = false
+		}
 	}
 	ld.cancel()
 	l.ld = nil
@@ -264,7 +378,7 @@ func (l *listLoader) handleCount(msg countMsg) bool {
 	if msg.err != nil {
 		return false
 	}
-	if l.total < 0 {
+	if l.total < 0 && !l.totalBad {
 		l.total = msg.total
 	}
 	return true
@@ -292,23 +406,6 @@ func (l *listLoader) fetchCount() tea.Cmd {
 		defer cancel()
 		n, err := store.CountCustomers(ctx)
 		return countMsg{total: n, err: err}
-	}
-}
-
-// lookup asks the server for an exact email once, so a customer whose page
-// was never loaded is found too.
-func (l *listLoader) lookup(email string) tea.Cmd {
-	if !l.hasMore || l.lookedUp[email] {
-		return nil
-	}
-	l.lookedUp[email] = true
-	ctx, store, opts := l.ctx, l.opts.Store, l.opts
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-		defer cancel()
-		p, err := store.ListCustomers(ctx, apiclient.ListOptions{Limit: opts.PageSize, Email: email})
-		sanitizeAll(p.Customers)
-		return lookupMsg{email: email, customers: p.Customers, err: err}
 	}
 }
 

@@ -20,13 +20,6 @@ type countMsg struct {
 	err   error
 }
 
-// lookupMsg answers the exact-email search the filter sends to the server.
-type lookupMsg struct {
-	email     string
-	customers []apiclient.Customer
-	err       error
-}
-
 // detailMsg answers GET /admin/customers/{id} for the detail view.
 type detailMsg struct {
 	id       int64

@@ -69,6 +69,9 @@ type Model struct {
 	confirm deleteModal
 	bulk    *bulkRun
 	bulkSeq int // numbers bulk runs so late answers of an old run are dropped
+	// search is the filter's conversation with the store and the status
+	// filter (search.go, search_status.go).
+	search searchState
 
 	// ledger records every deletion outcome for the exit summary and counts
 	// the deletions in flight.
@@ -163,11 +166,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
 	case pageMsg:
-		return m, m.handlePage(msg)
+		cmd := m.handlePage(msg)
+		m.noteResort() // sort_model.go: where a server re-sort put the cursor
+		m.placeFound() // search.go: rows the store search found, into place
+		return m, cmd
+	case sortedMsg:
+		return m, m.handleSorted(msg)
 	case countMsg:
 		m.handleCount(msg)
-	case lookupMsg:
-		return m, m.handleLookup(msg)
+	case searchTickMsg:
+		return m, m.handleSearchTick(msg)
+	case searchResultMsg:
+		return m, m.handleSearchResult(msg)
+	case statusCountMsg:
+		m.handleStatusCount(msg)
 	case detailMsg:
 		return m, m.handleDetail(msg)
 	case deleteDoneMsg:

@@ -105,6 +105,7 @@ func TestFilterAsksServerForCompleteEmail(t *testing.T) {
 	for _, r := range "user150@example.com" {
 		press(t, m, string(r))
 	}
+	settleSearch(t, m) // the pause after typing (search.go)
 	if m.table.Visible() != 1 || selectedID(t, m) != s.customers[150].ID {
 		t.Fatalf("customer on an unloaded page not found (%d visible)", m.table.Visible())
 	}

@@ -15,6 +15,7 @@ import (
 type customerTable struct {
 	all  []apiclient.Customer
 	hay  []string      // per row of all: lower-case "id name email company", for the filter
+	keys []rowKey      // per row of all: collation keys for sorting (tablesort.go)
 	pos  map[int64]int // id → index in all
 	view []int32       // indexes into all that pass the filter, in display order
 
@@ -25,6 +26,12 @@ type customerTable struct {
 
 	sortCol  int // index into allColumns; 0 (ID)
 	sortDesc bool
+	// gen changes whenever the rows or their order change, so a sort computed
+	// on a snapshot is applied only to the rows it was computed for.
+	gen     uint64
+	sortSeq uint64      // numbers sort requests; only the latest one's result applies
+	sorting bool        // a sort runs off the event loop
+	resort  resortState // a server re-sort in flight (tablesort.go)
 
 	cursor int // index into view
 	offset int // first visible view row
@@ -58,10 +65,14 @@ func haystack(c *apiclient.Customer) string {
 func (t *customerTable) rebuild(keep int64, hadKeep bool) {
 	clear(t.pos)
 	t.hay = t.hay[:0]
+	t.keys = t.keys[:0]
 	for i := range t.all {
 		t.pos[t.all[i].ID] = i
-		t.hay = append(t.hay, haystack(&t.all[i]))
+		h, k := rowKeys(&t.all[i])
+		t.hay = append(t.hay, h)
+		t.keys = append(t.keys, k)
 	}
+	t.gen++
 	t.refilter(keep, hadKeep, false)
 }
 
@@ -120,7 +131,9 @@ func (t *customerTable) selectIDOrNear(id int64) bool {
 // them), keeping the cursor on the customer it was on when that customer is
 // still present. Marked customers get their fresh
 // record; marks on customers that are gone stay until cleared (they may
-// simply not be loaded).
+// simply not be loaded). When the rows answer a server re-sort and the
+// customer is not among them (or the filter hides it), the cursor goes to the
+// first row and TakeResortNote says so.
 func (t *customerTable) SetRows(rows []apiclient.Customer) {
 	cur, had := t.Selected()
 	t.all = rows
@@ -130,6 +143,14 @@ func (t *customerTable) SetRows(rows []apiclient.Customer) {
 		}
 	}
 	t.rebuild(cur.ID, had)
+	if t.resort.pending {
+		found := had && t.selectIDOrNear(cur.ID)
+		if !found {
+			t.cursor, t.offset = 0, 0
+			t.clamp()
+		}
+		t.resort = resortState{noted: true, id: cur.ID, had: had, lost: had && !found}
+	}
 }
 
 // Append adds rows that are not already present (a list that shifts on the
@@ -145,12 +166,16 @@ func (t *customerTable) Append(rows []apiclient.Customer) int {
 		i := len(t.all)
 		t.pos[c.ID] = i
 		t.all = append(t.all, c)
-		h := haystack(&t.all[i])
+		h, k := rowKeys(&t.all[i])
 		t.hay = append(t.hay, h)
+		t.keys = append(t.keys, k)
 		if q == "" || strings.Contains(h, q) {
 			t.view = append(t.view, int32(i))
 		}
 		n++
+	}
+	if n > 0 {
+		t.gen++
 	}
 	t.clamp()
 	return n
@@ -310,7 +335,9 @@ func (t *customerTable) Marked() []apiclient.Customer {
 	return append(out, rest...)
 }
 
-// CountHidden counts the customers of cs that the current view does not show.
+// CountHidden counts the customers of cs that are loaded but that the current
+// filter hides. Customers that are not loaded at all are not hidden by the
+// filter: CountNotLoaded counts those.
 func (t *customerTable) CountHidden(cs []apiclient.Customer) int {
 	shown := make(map[int64]bool, len(t.view))
 	for _, i := range t.view {
@@ -318,9 +345,28 @@ func (t *customerTable) CountHidden(cs []apiclient.Customer) int {
 	}
 	n := 0
 	for _, c := range cs {
-		if !shown[c.ID] {
+		if _, loaded := t.pos[c.ID]; loaded && !shown[c.ID] {
 			n++
 		}
 	}
 	return n
+}
+
+// CountNotLoaded counts the customers of cs that are not in the table (marked
+// before a refresh or a server re-sort, or loaded by an email lookup since
+// replaced).
+func (t *customerTable) CountNotLoaded(cs []apiclient.Customer) int {
+	n := 0
+	for _, c := range cs {
+		if _, loaded := t.pos[c.ID]; !loaded {
+			n++
+		}
+	}
+	return n
+}
+
+// isLoaded reports whether the customer id is in the table.
+func (t *customerTable) isLoaded(id int64) bool {
+	_, ok := t.pos[id]
+	return ok
 }

@@ -110,6 +110,9 @@ func (t *customerTable) View() string {
 			} else {
 				title += " ▲"
 			}
+			if t.sorting {
+				title += " sorting…"
+			}
 		}
 		cells[i] = pad(title, widths[i])
 	}

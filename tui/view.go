@@ -125,6 +125,8 @@ func (m *Model) headerView() string {
 	switch {
 	case m.list.total >= 0:
 		loaded += fmt.Sprintf(" / %d customers", m.list.total)
+	case m.list.totalBad && !m.list.complete(): // the store's total contradicts its next-page signals
+		loaded += " + more customers"
 	case m.list.hasMore:
 		loaded += "+ customers"
 	default:
@@ -137,6 +139,9 @@ func (m *Model) headerView() string {
 			right += " · G loads all"
 		}
 	}
+	if st := m.statusLabel(); st != "" { // search_status.go
+		right = st + " · " + right
+	}
 	if n := len(m.table.marks); n > 0 {
 		right = fmt.Sprintf("● %d marked · %s", n, right)
 	}
@@ -148,11 +153,11 @@ func (m *Model) headerView() string {
 
 func (m *Model) statusView() string {
 	if m.mode == modeFilter {
-		return m.filter.View()
+		return m.filterLine() // search.go
 	}
 	idle := ""
 	if m.table.query != "" {
-		idle = "filter: " + m.table.query + " (esc clears)"
+		idle = "filter: " + m.table.query + " (esc clears)" + m.searchNote()
 	}
 	return m.status.View(m.width, &m.st, idle)
 }

@@ -95,7 +95,7 @@ var (
 
 func (s *Store) handleList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if !checkParams(w, q, listParams) {
+	if !checkParams(w, q, s.allowed(listParams)) {
 		return
 	}
 	var errs []fieldError
@@ -139,6 +139,9 @@ func (s *Store) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	f, ferrs := readFilter(q)
 	errs = append(errs, ferrs...)
+	if s.opts.Search == SearchIgnored {
+		f.search = ""
+	}
 	if len(errs) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid list parameters", "validation_failed", errs...)
 		return
@@ -208,10 +211,13 @@ func readFilter(q map[string][]string) (filter, []fieldError) {
 
 func (s *Store) handleCount(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if !checkParams(w, q, countParams) {
+	if !checkParams(w, q, s.allowed(countParams)) {
 		return
 	}
 	f, errs := readFilter(q)
+	if s.opts.Search == SearchIgnored {
+		f.search = ""
+	}
 	if len(errs) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid count parameters", "validation_failed", errs...)
 		return
@@ -275,7 +281,20 @@ func parseID(raw string) (int64, bool) {
 	return id, err == nil
 }
 
-// checkParams answers 400 (and false) when q holds a name outside allowed.
+// allowed is params without search when the store rejects it.
+func (s *Store) allowed(params map[string]bool) map[string]bool {
+	if s.opts.Search != SearchRejected {
+		return params
+	}
+	out := make(map[string]bool, len(params))
+	for k, v := range params {
+		out[k] = v && k != "search"
+	}
+	return out
+}
+
+// checkParams answers 400 "unknown_parameter" (and false) when q holds a
+// name outside allowed.
 func checkParams(w http.ResponseWriter, q map[string][]string, allowed map[string]bool) bool {
 	var errs []fieldError
 	for k := range q {
@@ -287,6 +306,6 @@ func checkParams(w http.ResponseWriter, q map[string][]string, allowed map[strin
 		return true
 	}
 	sortFieldErrors(errs)
-	writeError(w, http.StatusBadRequest, "unknown query parameter", "validation_failed", errs...)
+	writeError(w, http.StatusBadRequest, "unknown query parameter", "unknown_parameter", errs...)
 	return false
 }

@@ -33,6 +33,21 @@ func (s Shape) String() string {
 	return "A"
 }
 
+// SearchMode says what the store does with the list's search parameter.
+type SearchMode int
+
+const (
+	// SearchServed filters by search: a case-insensitive substring of the first
+	// name, last name, full name or email ([B]).
+	SearchServed SearchMode = iota
+	// SearchIgnored accepts search and ignores it, answering unfiltered pages
+	// (an [A] store that documents only email).
+	SearchIgnored
+	// SearchRejected answers 400 "unknown_parameter" to search, as [B] does
+	// for every name it does not know.
+	SearchRejected
+)
+
 // Options configure a Store. The zero value is a usable unauthenticated
 // [A]-shaped store with 500 customers.
 type Options struct {
@@ -59,6 +74,9 @@ type Options struct {
 	Hostile bool
 	// Now is the clock for token expiry and Add; nil means time.Now.
 	Now func() time.Time
+	// Search says whether list and count filter by search (the default),
+	// ignore it or reject it.
+	Search SearchMode
 }
 
 // Store is the in-memory shop. All methods are safe for concurrent use.
