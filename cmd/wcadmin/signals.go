@@ -60,14 +60,15 @@ func watchSignals(debug *log.Logger) *signalWatch {
 			first := w.sig == nil
 			if first {
 				w.sig = s
-				close(w.first)
 			}
 			w.mu.Unlock()
-			if first {
-				debug.Printf("signal: %s", signalName(s))
-			} else {
+			if !first {
 				debug.Printf("signal: %s (already quitting)", signalName(s))
+				continue
 			}
+			// Logged before anyone is told, so the log always has it.
+			debug.Printf("signal: %s", signalName(s))
+			close(w.first)
 		}
 	}()
 	return w
