@@ -10,7 +10,6 @@
 package audit
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
@@ -21,7 +20,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -38,6 +36,10 @@ const (
 	// PhaseSkipped is written when no DELETE was sent: the customer was
 	// already gone, had changed, or the delete was refused.
 	PhaseSkipped = "skipped"
+	// PhaseJournal is the first line of every chained file: it says the
+	// lines that follow carry the hash chain, and (after a roll-over) which
+	// file the chain continues from. It is about the journal, not a customer.
+	PhaseJournal = "journal"
 )
 
 // Results of an outcome or skipped Entry.
@@ -48,10 +50,21 @@ const (
 	ResultFailed      = "failed"
 	ResultUnknown     = "unknown"
 	ResultRefused     = "refused"
+	// ResultNotDeleted: written when settling an interrupted attempt whose
+	// customer is still there: the DELETE did not happen.
+	ResultNotDeleted = "not_deleted"
 )
 
 // Entry is one line of the journal.
 type Entry struct {
+	// Prev is the SHA-256 (hex) of the line before this one, in this file
+	// or, on the first line of a rolled-over file, the last line of the
+	// previous file: the hash chain (see Verify). Set by Append.
+	Prev string `json:"prev,omitempty"`
+	// Seq numbers the chained lines of a journal set from 1 (the first
+	// journal line); a gap shows removed lines. Set by Append.
+	Seq int64 `json:"seq,omitempty"`
+
 	Time time.Time `json:"time"`
 	// Phase is PhaseIntent, PhaseOutcome or PhaseSkipped.
 	Phase string `json:"phase"`
@@ -79,6 +92,28 @@ type Entry struct {
 	DurationMS int64  `json:"duration_ms,omitempty"`
 	// Attempt ties the intent and outcome lines of one attempt together.
 	Attempt string `json:"attempt"`
+
+	// PID is the process that wrote the line: an attempt whose intent was
+	// written by a process that still runs is in progress, not interrupted.
+	PID int `json:"pid,omitempty"`
+	// Settled is set on an outcome line written for an attempt that was
+	// interrupted (no outcome) by a later wcadmin process.
+	Settled *Settlement `json:"settled,omitempty"`
+	// Continues is set on a PhaseJournal line that starts a rolled-over
+	// file: the base name of the file before it in the set.
+	Continues string `json:"continues,omitempty"`
+}
+
+// Settlement says who settled an interrupted attempt, and when.
+type Settlement struct {
+	// By is the operator of the process that settled it; Host its machine.
+	By   string    `json:"by"`
+	Host string    `json:"host,omitempty"`
+	At   time.Time `json:"at"`
+	// Interrupted is the time of the attempt's intent line.
+	Interrupted time.Time `json:"interrupted"`
+	// How is the check that decided, e.g. "GET answered 404".
+	How string `json:"how,omitempty"`
 }
 
 // ErrClosed is returned by Append on a closed Journal.
@@ -100,79 +135,6 @@ func DefaultPath(getenv func(string) string) string {
 		base = filepath.Join(home, ".local", "state")
 	}
 	return filepath.Join(base, "wcadmin", "audit.jsonl")
-}
-
-// Journal appends entries to the journal file. It is safe for concurrent use.
-type Journal struct {
-	path string
-
-	// Filled once at Open.
-	operator, sshClient, host string
-
-	mu          sync.Mutex
-	f           *os.File
-	closed      bool
-	needNewline bool // the file does not end in '\n' (a torn line): start the next line afresh
-	now         func() time.Time
-}
-
-// Open opens (creating if needed) the journal at path for appending.
-//
-// The directory is created with mode 0700. For the default location (path ==
-// DefaultPath(getenv)) the directory must be 0700: a wider one owned by the
-// current user is repaired, one owned by somebody else is refused. For
-// another path, a directory owned by the current user loses group/other write
-// permission; one owned by somebody else and writable by others (without the
-// sticky bit) is refused. The file is opened O_APPEND|O_CREATE with mode 0600
-// (a wider mode on a file of ours is repaired; a symlink, a non-regular file,
-// or somebody else's world-writable file is refused).
-//
-// Operator, SSHClient and Host are read once from getenv (nil = os.Getenv)
-// and os.Hostname.
-func Open(path string, getenv func(string) string) (*Journal, error) {
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if path == "" {
-		return nil, errors.New("audit: no journal path (set XDG_STATE_HOME or HOME, or give a path)")
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("audit: create journal directory: %w", err)
-	}
-	if err := secureDir(dir, filepath.Clean(path) == DefaultPath(getenv)); err != nil {
-		return nil, err
-	}
-	f, err := openFile(path)
-	if err != nil {
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("audit: %w", err)
-	}
-	if err := secureFile(f, fi); err != nil {
-		f.Close()
-		return nil, err
-	}
-	j := &Journal{path: path, f: f, now: time.Now}
-	if size := fi.Size(); size > 0 {
-		var last [1]byte
-		if _, err := f.ReadAt(last[:], size-1); err == nil && last[0] != '\n' {
-			j.needNewline = true
-		}
-	}
-	// Make the (possibly new) directory entry durable; best effort.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	j.operator, j.sshClient = identity(getenv)
-	if h, err := os.Hostname(); err == nil {
-		j.host = termtext.CleanMax(h, 255)
-	}
-	return j, nil
 }
 
 func identity(getenv func(string) string) (operator, sshClient string) {
@@ -237,60 +199,6 @@ func secureFile(f *os.File, fi os.FileInfo) error {
 		return fmt.Errorf("audit: journal %s belongs to another user and is writable by everyone: refusing", f.Name())
 	}
 	return nil
-}
-
-// Path is the journal file.
-func (j *Journal) Path() string { return j.path }
-
-// Append writes e as one JSON line and fsyncs the file before it returns.
-// It fills Time (when zero; UTC), Operator, SSHClient and Host, and makes
-// Email, Name, Message, Profile, Site, Phase, Result and Attempt terminal-safe
-// with termtext.Clean. Any error means the line may not be on disk: the caller
-// must treat it as "not recorded" (and not delete).
-func (j *Journal) Append(e Entry) error {
-	if j == nil {
-		return errors.New("audit: no journal")
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return ErrClosed
-	}
-	if e.Time.IsZero() {
-		e.Time = j.now()
-	}
-	e.Time = e.Time.UTC()
-	e.Operator, e.SSHClient, e.Host = j.operator, j.sshClient, j.host
-	line, err := EncodeLine(e)
-	if err != nil {
-		return err
-	}
-	if j.needNewline {
-		line = append([]byte{'\n'}, line...)
-	}
-	if _, err := j.f.Write(line); err != nil {
-		j.needNewline = true // part of the line may be there
-		return fmt.Errorf("audit: write journal %s: %w", j.path, err)
-	}
-	j.needNewline = false
-	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("audit: sync journal %s: %w", j.path, err)
-	}
-	return nil
-}
-
-// Close closes the file; later Appends fail with ErrClosed. Closing twice is a no-op.
-func (j *Journal) Close() error {
-	if j == nil {
-		return nil
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return nil
-	}
-	j.closed = true
-	return j.f.Close()
 }
 
 // EncodeLine renders e as one journal line, ending in '\n'. Text fields are
@@ -369,7 +277,8 @@ func NewAttempt() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Read reads every well-formed entry of the journal at path, in file order.
+// Read reads every well-formed entry about a customer in the journal file at
+// path (not the rolled-over files: see ReadSet), in file order.
 // Lines that are not valid JSON entries (a line torn by a crash, for
 // instance) are skipped; use Scan to learn about them. The error is for I/O
 // only (a missing file gives an error matching fs.ErrNotExist).
@@ -383,28 +292,21 @@ func Read(path string) ([]Entry, error) {
 	return entries, err
 }
 
-// Scan reads journal lines from r. It returns the well-formed entries and
-// the 1-based numbers of the lines it skipped (not JSON, or a torn last
-// line); blank lines are ignored. The error is for I/O only.
+// Scan reads journal lines from r. It returns the well-formed entries about
+// customers (PhaseJournal lines are left out) and the 1-based numbers of the
+// lines it skipped (not JSON, or a torn last line); blank lines are ignored.
+// The error is for I/O only.
 func Scan(r io.Reader) (entries []Entry, badLines []int, err error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	for n := 1; ; n++ {
-		line, rerr := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(line)) > 0 {
-			var e Entry
-			if json.Unmarshal(line, &e) == nil && e.Phase != "" {
-				entries = append(entries, e)
-			} else {
-				badLines = append(badLines, n)
-			}
+	err = scanLines(r, func(n int, raw []byte) {
+		var e Entry
+		switch {
+		case json.Unmarshal(raw, &e) != nil || e.Phase == "":
+			badLines = append(badLines, n)
+		case e.Phase != PhaseJournal:
+			entries = append(entries, e)
 		}
-		if rerr == io.EOF {
-			return entries, badLines, nil
-		}
-		if rerr != nil {
-			return entries, badLines, fmt.Errorf("audit: read journal: %w", rerr)
-		}
-	}
+	})
+	return entries, badLines, err
 }
 
 // Filter selects entries. Zero fields match everything.

@@ -170,11 +170,15 @@ func TestAppendFillsAndSanitises(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Count(raw, []byte("\n")) != 1 || !bytes.HasSuffix(raw, []byte("\n")) {
-		t.Fatalf("want exactly one line, got %q", raw)
+	// A new journal starts with its journal line, then the entry.
+	if bytes.Count(raw, []byte("\n")) != 2 || !bytes.HasSuffix(raw, []byte("\n")) ||
+		!bytes.Contains(raw[:bytes.IndexByte(raw, '\n')], []byte(`"phase":"journal"`)) {
+		t.Fatalf("want the journal line and one entry, got %q", raw)
 	}
-	if termtext.Clean(string(raw[:len(raw)-1])) != string(raw[:len(raw)-1]) {
-		t.Errorf("journal line is not terminal-safe: %q", raw)
+	for _, line := range strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n") {
+		if termtext.Clean(line) != line {
+			t.Errorf("journal line is not terminal-safe: %q", line)
+		}
 	}
 	es, err := Read(path)
 	if err != nil || len(es) != 1 {
@@ -300,8 +304,8 @@ func TestReadToleratesTornLastLine(t *testing.T) {
 	r, _ := os.Open(path)
 	_, bad, _ := Scan(r)
 	r.Close()
-	if len(bad) != 1 || bad[0] != 3 {
-		t.Errorf("bad lines = %v, want [3]", bad)
+	if len(bad) != 1 || bad[0] != 4 { // line 1 is the journal line
+		t.Errorf("bad lines = %v, want [4]", bad)
 	}
 
 	// Reopening after the torn line starts the next entry on a line of its own.
