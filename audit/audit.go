@@ -222,50 +222,49 @@ func EncodeLine(e Entry) ([]byte, error) {
 	if err := enc.Encode(e); err != nil {
 		return nil, fmt.Errorf("audit: encode entry: %w", err)
 	}
-	return escapeUnsafe(buf.Bytes()), nil
+	return EscapeJSON(buf.Bytes()), nil
 }
 
-// escapeUnsafe rewrites DEL and the non-ASCII characters that termtext.Clean
-// would remove as \u escapes (encoding/json escapes the C0 controls itself).
-// Outside strings JSON text is printable ASCII, so every such character is
-// inside a string, where the escape means the same character.
-func escapeUnsafe(b []byte) []byte {
-	i := 0
-	for i < len(b) && b[i] < utf8.RuneSelf && b[i] != 0x7f {
-		i++
-	}
-	if i == len(b) {
-		return b
-	}
-	out := make([]byte, 0, len(b)+16)
-	out = append(out, b[:i]...)
-	for i < len(b) {
+// EscapeJSON rewrites, in JSON text, DEL and the non-ASCII characters that
+// termtext.Clean would remove (C1 controls, bidi controls, invisible
+// characters) as \u escapes, and invalid UTF-8 as \ufffd (encoding/json
+// escapes the C0 controls itself). Outside strings JSON text is printable
+// ASCII, so every such character is inside a string, where the escape means
+// the same character. Clean input is returned as is. Use it on any JSON
+// built from journal or store text before it reaches a terminal or a file.
+func EscapeJSON(b []byte) []byte {
+	var out []byte // nil until something needs escaping
+	for i := 0; i < len(b); {
 		c := b[i]
-		if c == 0x7f {
-			out = append(out, `\u007f`...)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			out = append(out, c)
+		if c < utf8.RuneSelf && c != 0x7f {
+			if out != nil {
+				out = append(out, c)
+			}
 			i++
 			continue
 		}
 		r, size := utf8.DecodeRune(b[i:])
+		var esc []byte
 		switch {
 		case r == utf8.RuneError && size == 1:
-			out = append(out, `\ufffd`...)
-		case termtext.Clean(string(r)) != string(r):
-			if r > 0xffff {
-				r1, r2 := utf16.EncodeRune(r)
-				out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
-			} else {
-				out = fmt.Appendf(out, `\u%04x`, r)
+			esc = []byte(`\ufffd`)
+		case r == 0x7f || termtext.Clean(string(r)) != string(r):
+			for _, u := range utf16.Encode([]rune{r}) {
+				esc = fmt.Appendf(esc, `\u%04x`, u)
 			}
-		default:
+		}
+		switch {
+		case esc != nil && out == nil:
+			out = append(append(make([]byte, 0, len(b)+16), b[:i]...), esc...)
+		case esc != nil:
+			out = append(out, esc...)
+		case out != nil:
 			out = append(out, b[i:i+size]...)
 		}
 		i += size
+	}
+	if out == nil {
+		return b
 	}
 	return out
 }

@@ -355,16 +355,19 @@ func TestEncodeLineInvalidRecord(t *testing.T) {
 	}
 }
 
-func TestEscapeUnsafe(t *testing.T) {
+func TestEscapeJSON(t *testing.T) {
 	in := "{\"a\":\"x\u202ey\u0085z\U000e0041\u00e9\xff\x7f\"}"
-	out := string(escapeUnsafe([]byte(in)))
+	out := string(EscapeJSON([]byte(in)))
 	want := `{"a":"x\u202ey\u0085z\udb40\udc41` + "\u00e9" + `\ufffd\u007f"}`
 	if out != want {
-		t.Errorf("escapeUnsafe = %q, want %q", out, want)
+		t.Errorf("EscapeJSON = %q, want %q", out, want)
 	}
 	var v map[string]string
 	if err := json.Unmarshal([]byte(out), &v); err != nil || v["a"] != "x\u202ey\u0085z\U000e0041\u00e9\ufffd\x7f" {
 		t.Errorf("round trip: %q, %v", v["a"], err)
+	}
+	if clean := []byte(`{"a":"plain é 日本"}`); &EscapeJSON(clean)[0] != &clean[0] {
+		t.Error("clean input was copied")
 	}
 }
 

@@ -63,6 +63,9 @@
 // A relative ca_file or audit_log in the config file is taken relative to
 // the config file's directory; from a flag or the environment, relative to
 // the working directory. A leading "~/" in them is expanded whatever the layer.
+// audit_log defaults to $XDG_STATE_HOME/wcadmin/audit.jsonl (see
+// audit.DefaultPath); ResolveAuditLog finds it without validating the rest
+// of the settings, for readers of the journal who hold no credentials.
 package config
 
 import (
@@ -123,8 +126,11 @@ type Settings struct {
 	// and what was checked is what is used.
 	CAPEM []byte
 
-	// AuditLog is the audit journal path; "" means the default chosen by
-	// the audit package.
+	// AuditLog is the deletion journal's path. When no layer sets one it is
+	// the audit package's default ($XDG_STATE_HOME/wcadmin/audit.jsonl, with
+	// Source "default"); it is "" only when that default cannot be
+	// determined (neither XDG_STATE_HOME nor HOME is an absolute path).
+	// ResolveAuditLog resolves it the same way without needing credentials.
 	AuditLog string
 
 	// Sources maps a setting's file key ("site", "token", "read_only",
@@ -179,17 +185,22 @@ func Load(f Flags, getenv func(string) string) (Settings, error) {
 // LoadContext is Load with a context that bounds the secret commands
 // (token_command, ...); each also has its own 10 second limit.
 func LoadContext(ctx context.Context, f Flags, getenv func(string) string) (Settings, error) {
+	l := newLoader(ctx, f, getenv)
+	if err := l.load(); err != nil {
+		return Settings{}, err
+	}
+	return l.s, nil
+}
+
+// newLoader starts one resolution; nil getenv means os.Getenv.
+func newLoader(ctx context.Context, f Flags, getenv func(string) string) *loader {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	l := &loader{ctx: ctx, flags: f, getenv: getenv, run: runCommand, cmds: map[string][]string{}}
-	if err := l.load(); err != nil {
-		return Settings{}, err
-	}
-	return l.s, nil
+	return &loader{ctx: ctx, flags: f, getenv: getenv, run: runCommand, cmds: map[string][]string{}}
 }
 
 // expandHome expands a leading "~/" , which a shell does not do inside

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wcadmin/wcadmin/audit"
 )
 
 // Environment variable and flag names by setting (file key). A setting
@@ -52,6 +54,19 @@ type loader struct {
 }
 
 func (l *loader) load() error {
+	if err := l.resolve(); err != nil {
+		return err
+	}
+	if err := l.validate(); err != nil {
+		return err
+	}
+	return l.runSecretCommands()
+}
+
+// resolve merges the layers (file, profile, environment, flags) and fills
+// the default journal path. It neither validates nor runs secret commands:
+// ResolveAuditLog needs only this much.
+func (l *loader) resolve() error {
 	for k := range l.flags.Set {
 		if !slices.Contains(flagKeys, k) { // a wiring bug, caught early
 			return fmt.Errorf("config: unknown key %q in Flags.Set; valid keys: %s", k, strings.Join(flagKeys, ", "))
@@ -75,10 +90,24 @@ func (l *loader) load() error {
 		return err
 	}
 	l.applyFlags()
-	if err := l.validate(); err != nil {
-		return err
+	l.defaultAuditLog()
+	return nil
+}
+
+// defaultAuditLog fills the journal path when no layer set one (or a layer
+// set it empty, which means the default): audit.DefaultPath, so the console,
+// wcadmin check and wcadmin audit agree on it. It stays "" when that default
+// cannot be determined (no absolute XDG_STATE_HOME or HOME).
+func (l *loader) defaultAuditLog() {
+	if l.s.AuditLog != "" {
+		return
 	}
-	return l.runSecretCommands()
+	src := "default"
+	if set := l.s.Sources["audit_log"]; set != "" {
+		src = "default (" + set + " sets it empty)"
+	}
+	l.s.AuditLog = audit.DefaultPath(l.getenv)
+	l.s.Sources["audit_log"] = src
 }
 
 func (l *loader) readFile() error {

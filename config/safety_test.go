@@ -265,20 +265,20 @@ func TestAuditLog(t *testing.T) {
 		file    string // audit_log in the profile
 		env     string // WCADMIN_AUDIT_LOG
 		flag    *string
-		want    string // "{dir}" is the config file's directory
+		want    string // "{dir}" is the config file's directory, "{default}" the audit package's default
 		wantSrc string
 	}{
-		{name: "default is empty", want: "", wantSrc: "default"},
+		{name: "no layer: the default path", want: "{default}", wantSrc: "default"},
 		{name: "file absolute", file: "/var/log/wcadmin/audit.jsonl", want: "/var/log/wcadmin/audit.jsonl", wantSrc: "profile p in"},
 		{name: "file relative to the config file", file: "logs/audit.jsonl", want: "{dir}/logs/audit.jsonl"},
 		{name: "file ~", file: "~/audit.jsonl", want: home + "/audit.jsonl"},
-		{name: "file empty means default", file: "", want: "", wantSrc: "profile p in"},
+		{name: "file empty means default", file: "", want: "{default}", wantSrc: "default (profile p in"},
 		{name: "env over file", file: "/f.jsonl", env: "/e.jsonl", want: "/e.jsonl", wantSrc: "env WCADMIN_AUDIT_LOG"},
 		{name: "env ~", env: "~/e.jsonl", want: home + "/e.jsonl"},
 		{name: "env relative stays relative", env: "e.jsonl", want: "e.jsonl"},
 		{name: "flag over env", file: "/f.jsonl", env: "/e.jsonl", flag: ptr("/g.jsonl"), want: "/g.jsonl", wantSrc: "flag --audit-log"},
 		{name: "flag ~", flag: ptr("~/g.jsonl"), want: home + "/g.jsonl"},
-		{name: "empty flag resets to the default", file: "/f.jsonl", flag: ptr(""), want: "", wantSrc: "flag --audit-log"},
+		{name: "empty flag resets to the default", file: "/f.jsonl", flag: ptr(""), want: "{default}", wantSrc: "default (flag --audit-log sets it empty)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -293,7 +293,9 @@ func TestAuditLog(t *testing.T) {
 				f.AuditLog, f.Set["audit-log"] = *tt.flag, true
 			}
 			s := mustLoad(t, f, map[string]string{"WCADMIN_AUDIT_LOG": tt.env, "HOME": home})
-			if want := strings.Replace(tt.want, "{dir}", filepath.Dir(path), 1); s.AuditLog != want {
+			want := strings.Replace(tt.want, "{dir}", filepath.Dir(path), 1)
+			want = strings.Replace(want, "{default}", filepath.Join(home, ".local", "state", "wcadmin", "audit.jsonl"), 1)
+			if s.AuditLog != want {
 				t.Errorf("AuditLog = %q, want %q", s.AuditLog, want)
 			}
 			if !strings.Contains(s.Source("audit_log"), tt.wantSrc) {
@@ -301,9 +303,11 @@ func TestAuditLog(t *testing.T) {
 			}
 		})
 	}
+	// Without HOME the default cannot be determined: Load leaves it empty
+	// (the console then refuses to delete) and String says so.
 	s := mustLoad(t, withConfig(writeConfig(t, minimal)), nil)
-	if !strings.Contains(s.String(), "audit_log=default") {
-		t.Errorf("String() = %q", s.String())
+	if s.AuditLog != "" || !strings.Contains(s.String(), "audit_log=default") {
+		t.Errorf("AuditLog %q, String() = %q", s.AuditLog, s.String())
 	}
 }
 

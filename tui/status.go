@@ -78,7 +78,7 @@ func (s *statusLine) View(width int, st *styles, idle string) string {
 			text = idle
 		}
 	}
-	lines := strings.Split(ansi.Wrap(text, width, " "), "\n")
+	lines := wrapKeepingHyphens(text, width)
 	if len(lines) > maxStatusLines {
 		lines = lines[:maxStatusLines]
 		lines[maxStatusLines-1] = termtext.Truncate(lines[maxStatusLines-1]+" …", width)
@@ -87,4 +87,18 @@ func (s *statusLine) View(width int, st *styles, idle string) string {
 		lines[i] = style.Render(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapKeepingHyphens wraps text at spaces only: ansi.Wrap also breaks after
+// every '-', which would split a command such as "wcadmin audit --open" or
+// a flag such as "--audit-log" across lines. Hyphens stand in as U+2011
+// (non-breaking hyphen, one cell too) while wrapping; a word longer than
+// the width is still cut.
+func wrapKeepingHyphens(text string, width int) []string {
+	const nbHyphen = "\u2011"
+	if strings.Contains(text, nbHyphen) {
+		return strings.Split(ansi.Wrap(text, width, " "), "\n")
+	}
+	wrapped := ansi.Wrap(strings.ReplaceAll(text, "-", nbHyphen), width, " ")
+	return strings.Split(strings.ReplaceAll(wrapped, nbHyphen, "-"), "\n")
 }

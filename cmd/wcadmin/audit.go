@@ -5,186 +5,174 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"strconv"
+	"path/filepath"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/wcadmin/wcadmin/audit"
+	"github.com/wcadmin/wcadmin/config"
 	"github.com/wcadmin/wcadmin/termtext"
 )
 
-// auditNow is the clock for --since (tests).
-var auditNow = time.Now
-
-// newAuditCmd is `wcadmin audit`: it shows the deletion journal.
-func newAuditCmd(getenv func(string) string) *cobra.Command {
-	var (
-		path     string
-		customer int64
-		since    string
-		asJSON   bool
-	)
+// newAuditCmd is `wcadmin audit`: the deletion journal for an auditor, with
+// `show` and `verify` under it.
+func newAuditCmd(o *options, getenv func(string) string) *cobra.Command {
+	var lf listFlags
 	cmd := &cobra.Command{
 		Use:   "audit",
-		Short: "Show the deletion journal (who deleted which customer, when, and what happened)",
+		Short: "List the delete attempts in the deletion journal (who deleted which customer, when, and what happened)",
 		Long: `Every delete attempt is recorded in the deletion journal before the request goes out
 (with the full customer record, enough to re-create it by hand) and again afterwards.
-This command prints the journal as a table, or as JSON lines with --json.
+wcadmin audit prints one row per attempt: the intent and its outcome joined.
 
-The journal is $XDG_STATE_HOME/wcadmin/audit.jsonl (default ~/.local/state/wcadmin/audit.jsonl).`,
+The journal is found as the console finds it: --audit-log, else WCADMIN_AUDIT_LOG, else
+the profile's audit_log (--profile, WCADMIN_PROFILE or default_profile), else
+$XDG_STATE_HOME/wcadmin/audit.jsonl. The path read, and why, is printed on stderr.
+Every file of the journal (audit.jsonl.1, audit.jsonl.2, … and audit.jsonl) is read.
+
+Filters combine (all must match), except that --open and --failed together keep
+the attempts that are either. --failed means the results failed, unknown, refused
+and not_deleted. --since and --until take a duration back from now (24h, 90m, 7d),
+a date (2006-01-02, local time; for --until the end of that day) or an RFC 3339 time.
+
+--output json prints JSON Lines: one object per attempt per line, with the full
+customer record as it was before deletion. --output csv prints a header row and one
+row per attempt (cells a spreadsheet would run as a formula are prefixed with ').`,
 		Example: `  wcadmin audit --since 24h
-  wcadmin audit --customer 1234 --json`,
-		Args:          cobra.NoArgs,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+  wcadmin audit --profile production --failed
+  wcadmin audit --customer 1234 --output json
+  wcadmin audit show 3f2a9c
+  wcadmin audit verify`,
+		Args:              cobra.NoArgs,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return refuseStoreFlags(cmd) },
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := audit.Filter{CustomerID: customer}
-			if cmd.Flags().Changed("customer") && customer <= 0 {
-				return fmt.Errorf("--customer must be a positive customer id, not %d", customer)
-			}
-			if since != "" {
-				t, err := parseSince(since, auditNow())
-				if err != nil {
-					return err
-				}
-				f.Since = t
-			}
-			if path == "" {
-				return errors.New("cannot tell where the journal is: set HOME or XDG_STATE_HOME, or give --audit-log PATH")
-			}
-			return runAudit(cmd.OutOrStdout(), cmd.ErrOrStderr(), path, f, asJSON)
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&path, "audit-log", audit.DefaultPath(getenv), "deletion journal to read")
-	fl.Int64Var(&customer, "customer", 0, "only entries about this customer id")
-	fl.StringVar(&since, "since", "", "only entries newer than this: a duration (24h, 90m, 7d) or a date (2006-01-02, RFC 3339)")
-	fl.BoolVar(&asJSON, "json", false, "print the matching entries as JSON lines (with the full records)")
-	return cmd
-}
-
-func runAudit(out, errOut io.Writer, path string, f audit.Filter, asJSON bool) error {
-	shown := termtext.Clean(path)
-	file, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(out, "no deletions recorded yet (journal: %s)\n", shown)
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read the deletion journal: %w", err)
-	}
-	defer file.Close()
-	entries, bad, err := audit.Scan(file)
-	if err != nil {
-		return fmt.Errorf("read the deletion journal %s: %w", shown, err)
-	}
-	if len(bad) > 0 {
-		fmt.Fprintf(errOut, "warning: skipped %d unreadable line(s) in %s (line %s)\n",
-			len(bad), shown, joinInts(bad, 5))
-	}
-	var match []audit.Entry
-	for _, e := range entries {
-		if f.Match(e) {
-			match = append(match, e)
-		}
-	}
-	if asJSON {
-		for _, e := range match {
-			line, err := audit.EncodeLine(e)
+			q, format, err := lf.parse(cmd, auditNow())
 			if err != nil {
 				return err
 			}
-			if _, err := out.Write(line); err != nil {
+			set, err := loadJournalSet(cmd, o, getenv)
+			if err != nil {
 				return err
 			}
-		}
-		return nil
+			return listAttempts(cmd.OutOrStdout(), cmd.ErrOrStderr(), audit.Attempts(set.Lines), q, format)
+		},
 	}
-	if len(match) == 0 {
-		if len(entries) == 0 {
-			fmt.Fprintf(out, "no deletions recorded yet (journal: %s)\n", shown)
-		} else {
-			fmt.Fprintf(out, "no matching entries (journal: %s, %d entries)\n", shown, len(entries))
+	lf.register(cmd)
+	// The store flags are refused here: keep them out of the help too (for
+	// show and verify as well, which inherit the help function).
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		for _, name := range storeFlags {
+			if fl := c.Root().PersistentFlags().Lookup(name); fl != nil {
+				fl.Hidden = true
+			}
 		}
-		return nil
-	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tOPERATOR\tPROFILE\tSITE\tCUSTOMER\tEMAIL\tPHASE/RESULT\tSTATUS\tMESSAGE")
-	for _, e := range match {
-		status := ""
-		if e.Status != 0 {
-			status = strconv.Itoa(e.Status)
-		}
-		fmt.Fprintln(tw, strings.Join([]string{
-			e.Time.UTC().Format("2006-01-02T15:04:05Z"),
-			cell(e.Operator, 20),
-			cell(e.Profile, 16),
-			cell(e.Site, 40),
-			strconv.FormatInt(e.CustomerID, 10),
-			cell(e.Email, 40),
-			cell(phaseResult(e), 24),
-			cell(status, 3),
-			cell(e.Message, 80),
-		}, "\t"))
-	}
-	return tw.Flush()
+		help(c, args)
+	})
+	cmd.AddCommand(newAuditShowCmd(o, getenv), newAuditVerifyCmd(o, getenv))
+	return cmd
 }
 
-func phaseResult(e audit.Entry) string {
+// storeFlags are the root's persistent flags about the store, which mean
+// nothing to `wcadmin audit`.
+var storeFlags = []string{"site", "read-only", "allow-insecure-http", "timeout"}
+
+// refuseStoreFlags rejects the store flags under `audit`: they would be
+// silently ignored, and an auditor might think --site filters by store.
+func refuseStoreFlags(cmd *cobra.Command) error {
+	for _, name := range storeFlags {
+		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
+			return fmt.Errorf("--%s does not apply to wcadmin %s: it reads the deletion journal, not the store", name, cmd.Name())
+		}
+	}
+	return nil
+}
+
+// locateJournal resolves the journal exactly as the console does and says
+// on stderr which path it is and why.
+func locateJournal(cmd *cobra.Command, o *options, getenv func(string) string) (config.JournalLocation, error) {
+	markSet(cmd, &o.flags)
+	loc, err := config.ResolveAuditLog(o.flags, getenv)
+	if err != nil {
+		return loc, err
+	}
+	why := sourcePhrase(loc.Source)
+	if loc.Source == "default" && loc.Profile != "" {
+		why += "; profile " + loc.Profile + " sets no audit_log"
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "journal: %s (%s)\n", termtext.Clean(loc.Path), termtext.Clean(why))
+	return loc, nil
+}
+
+// sourcePhrase turns a config source into words: "from env
+// WCADMIN_AUDIT_LOG", "the default".
+func sourcePhrase(src string) string {
+	if strings.HasPrefix(src, "default") {
+		return "the " + src
+	}
+	return "from " + src
+}
+
+// journalError explains a failure to read the journal; a missing one is
+// reported with its path and where that came from, never as "no deletions".
+func journalError(loc config.JournalLocation, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no journal at %s (%s): nothing has been recorded there — is this the right path?",
+			loc.Path, sourcePhrase(loc.Source))
+	}
+	return fmt.Errorf("read the deletion journal %s: %w", loc.Path, err)
+}
+
+// loadJournalSet locates and reads every file of the journal set, warning on
+// stderr about unreadable lines and a broken hash chain.
+func loadJournalSet(cmd *cobra.Command, o *options, getenv func(string) string) (*audit.Set, error) {
+	loc, err := locateJournal(cmd, o, getenv)
+	if err != nil {
+		return nil, err
+	}
+	set, err := audit.ReadSet(loc.Path)
+	if err != nil {
+		return nil, journalError(loc, err)
+	}
+	errOut := cmd.ErrOrStderr()
+	if n := len(set.Unreadable); n > 0 {
+		fmt.Fprintf(errOut, "warning: skipped %d unreadable line(s) (a write cut short by a crash, or an edit): %s\n",
+			n, lineList(set.Unreadable, 5))
+	}
+	warnBrokenChain(errOut, loc.Path)
+	return set, nil
+}
+
+// warnBrokenChain checks the recent part of the chain (as the console does
+// at start-up) and points at `wcadmin audit verify` when it is broken.
+func warnBrokenChain(w io.Writer, path string) {
+	rep, err := audit.VerifyRecent(path)
 	switch {
-	case e.Phase == audit.PhaseIntent || e.Result == "":
-		return e.Phase
-	case e.Phase == audit.PhaseOutcome:
-		return e.Result
+	case err != nil:
+		fmt.Fprintf(w, "warning: the journal's hash chain could not be checked (%s) — run wcadmin audit verify\n", termtext.Clean(err.Error()))
+	case rep.Problem != nil:
+		fmt.Fprintf(w, "warning: the journal's hash chain is broken at %s — run wcadmin audit verify\n",
+			where(rep.Problem.File, rep.Problem.Line))
 	}
-	return e.Phase + "/" + e.Result
 }
 
-// cell makes a journal value safe and short for one table cell ("-" when empty).
-func cell(s string, width int) string {
-	s = termtext.CleanMax(s, width)
-	if s == "" {
-		return "-"
-	}
-	return s
+// where is FILE:LINE, terminal-safe.
+func where(file string, n int) string {
+	return fmt.Sprintf("%s:%d", termtext.Clean(file), n)
 }
 
-func joinInts(ns []int, limit int) string {
+// lineList names up to limit lines as FILE:LINE (the file's base name).
+func lineList(lines []audit.Line, limit int) string {
 	var parts []string
-	for i, n := range ns {
+	for i, l := range lines {
 		if i == limit {
-			parts = append(parts, "...")
+			parts = append(parts, fmt.Sprintf("and %d more", len(lines)-limit))
 			break
 		}
-		parts = append(parts, strconv.Itoa(n))
+		parts = append(parts, where(filepath.Base(l.File), l.N))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// parseSince reads --since: a duration back from now (Go syntax, plus "7d"
-// for days), a date (2006-01-02, local time) or an RFC 3339 time.
-func parseSince(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		if n, err := strconv.Atoi(days); err == nil && n >= 0 {
-			return now.AddDate(0, 0, -n), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil {
-		if d < 0 {
-			return time.Time{}, fmt.Errorf("--since %q: give a positive duration (e.g. 24h)", s)
-		}
-		return now.Add(-d), nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, time.Local); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--since %q: want a duration (24h, 90m, 7d) or a date (2006-01-02)", s)
 }

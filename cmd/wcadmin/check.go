@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,6 +10,7 @@ import (
 	"github.com/wcadmin/wcadmin/apiclient"
 	"github.com/wcadmin/wcadmin/audit"
 	"github.com/wcadmin/wcadmin/config"
+	"github.com/wcadmin/wcadmin/termtext"
 	"github.com/wcadmin/wcadmin/tui"
 )
 
@@ -52,16 +54,20 @@ func newCheckCmd(o *options, getenv func(string) string) *cobra.Command {
 			fmt.Fprintf(out, "store:   %s answered: %s customers\n", client.BaseURL(), total)
 			fmt.Fprintf(out, "profile: %s\n", s.String())
 
+			// The journal the console would write: Load resolved it as
+			// wcadmin audit does (config.ResolveAuditLog).
 			path := s.AuditLog
 			if path == "" {
-				path = audit.DefaultPath(getenv)
+				return errors.New("the deletion journal has no path (neither XDG_STATE_HOME nor HOME is set), so deleting would be refused: give --audit-log PATH or set WCADMIN_AUDIT_LOG")
 			}
 			j, err := audit.Open(path, getenv)
 			if err != nil {
-				return fmt.Errorf("the deletion journal %s cannot be written, so deleting would be refused: %w", path, err)
+				return fmt.Errorf("the deletion journal %s (%s) cannot be written, so deleting would be refused: %w",
+					path, sourcePhrase(s.Source("audit_log")), err)
 			}
 			_ = j.Close()
-			fmt.Fprintf(out, "journal: %s is writable\n", path)
+			fmt.Fprintf(out, "journal: %s (%s) is writable\n", termtext.Clean(path), sourcePhrase(s.Source("audit_log")))
+			warnBrokenChain(out, path)
 			if s.ReadOnly {
 				fmt.Fprintln(out, "mode:    read-only (deleting is disabled)")
 			}

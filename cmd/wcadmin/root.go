@@ -53,10 +53,11 @@ Try it without a store: wcadmin --demo`,
 	pf.BoolVar(&o.flags.ReadOnly, "read-only", false, "browse only: every delete key is disabled")
 	pf.BoolVar(&o.flags.AllowInsecureHTTP, "allow-insecure-http", false, "allow plain http:// to a non-loopback host (never in production)")
 	pf.DurationVar(&o.flags.Timeout, "timeout", 15*time.Second, "per-request timeout")
+	// The journal: the console writes it, check opens it, audit reads it.
+	pf.StringVar(&o.flags.AuditLog, "audit-log", "", "deletion journal (env WCADMIN_AUDIT_LOG; default $XDG_STATE_HOME/wcadmin/audit.jsonl)")
 	f := cmd.Flags()
 	f.BoolVar(&o.demo, "demo", false, "run against an embedded demo store on a loopback port (no credentials needed)")
 	f.IntVar(&o.demoCustomers, "demo-customers", 500, "number of customers in the demo store")
-	f.StringVar(&o.flags.AuditLog, "audit-log", "", "deletion journal (default $XDG_STATE_HOME/wcadmin/audit.jsonl)")
 	f.IntVar(&o.concurrency, "concurrency", 4, "requests in flight when loading every page or bulk-deleting (1-16)")
 	f.StringVar(&o.debugLog, "debug-log", "", "append a debug log to this file (secrets redacted); nothing is written to the terminal")
 	cmd.SetVersionTemplate("wcadmin {{.Version}}\n")
@@ -64,7 +65,7 @@ Try it without a store: wcadmin --demo`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wcadmin --help)", err)
 	})
-	cmd.AddCommand(newAuditCmd(getenv), newCheckCmd(&o, getenv))
+	cmd.AddCommand(newAuditCmd(&o, getenv), newCheckCmd(&o, getenv))
 	return cmd
 }
 

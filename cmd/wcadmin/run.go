@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,6 +20,7 @@ import (
 	"github.com/wcadmin/wcadmin/audit"
 	"github.com/wcadmin/wcadmin/config"
 	"github.com/wcadmin/wcadmin/deletion"
+	"github.com/wcadmin/wcadmin/termtext"
 	"github.com/wcadmin/wcadmin/tui"
 )
 
@@ -48,10 +49,11 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 		}
 		defer stop()
 		// The demo keeps its own journal so it never mixes with real deletions.
-		auditLog = o.flags.AuditLog
-		if auditLog == "" {
-			auditLog = filepath.Join(filepath.Dir(audit.DefaultPath(getenv)), "demo-audit.jsonl")
+		loc, err := config.DemoAuditLog(o.flags, getenv)
+		if err != nil {
+			return err
 		}
+		auditLog = loc.Path
 	} else {
 		s, err := config.Load(o.flags, getenv)
 		if err != nil {
@@ -83,17 +85,30 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 
 	// Deleting needs the journal. When it cannot be opened the console still
 	// browses, and every delete is refused with the reason (fail closed).
-	if auditLog == "" {
-		auditLog = audit.DefaultPath(getenv)
-	}
 	journal, jerr := audit.Open(auditLog, getenv)
 	if jerr != nil {
-		topts.Notice = fmt.Sprintf("Deleting is disabled: the audit journal %s cannot be written (%v). Fix it or set --audit-log.", auditLog, jerr)
+		topts.Notice = joinNotices(topts.Notice, fmt.Sprintf("Deleting is disabled: the audit journal %s cannot be written (%v). Fix it or set --audit-log.", auditLog, jerr))
 		debug.Printf("audit: %v", jerr)
 	} else {
 		defer journal.Close()
 	}
-	topts.Deleter = &deletion.Deleter{API: client, Journal: journal, Profile: topts.Profile, Site: client.BaseURL()}
+	topts.Notice = joinNotices(topts.Notice, chainWarning(auditLog, debug))
+	deleter := &deletion.Deleter{API: client, Journal: journal, Profile: topts.Profile, Site: client.BaseURL()}
+	topts.Deleter = deleter
+	// Attempts a killed wcadmin left open are settled before this one
+	// deletes anything, and before the list loads, so the rows show the
+	// store as it is now. Read-only never deletes: it leaves them open and
+	// only says so.
+	switch {
+	case jerr != nil:
+	case topts.ReadOnly:
+		if a, err := deleter.Interrupted(); err == nil && len(a) > 0 {
+			topts.Notice = joinNotices(topts.Notice, interruptedDeletions(len(a))+
+				" in the journal (read-only: left open for the next start that can delete) — wcadmin audit --open")
+		}
+	default:
+		topts.Notice = joinNotices(topts.Notice, settleInterrupted(ctx, deleter, operationBudget(copts.Timeout), debug))
+	}
 
 	// Ask the terminal for its background before Bubble Tea owns stdin.
 	topts.DarkBackground = lipgloss.HasDarkBackground()
@@ -153,6 +168,76 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 		return fmt.Errorf("console: %w", err)
 	}
 	return nil
+}
+
+// settleInterrupted settles the attempts of this site that an earlier
+// wcadmin left open (deletion.Deleter.Settle), within budget, and returns
+// what the console should say about it ("" when there were none). It says on
+// stderr what it is doing, before the console takes the screen, only when
+// there is something to check.
+func settleInterrupted(ctx context.Context, d *deletion.Deleter, budget time.Duration, debug *log.Logger) string {
+	attempts, err := d.Interrupted()
+	if err != nil {
+		debug.Printf("settle: %v", err)
+		return termtext.CleanMax("Interrupted deletions were not settled ("+err.Error()+") — wcadmin audit --open", 600)
+	}
+	if len(attempts) == 0 {
+		return ""
+	}
+	writeStderr("wcadmin: checking " + interruptedDeletions(len(attempts)) + " from the journal…\n")
+	sctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	rep := d.SettleAttempts(sctx, attempts)
+	debug.Printf("settle: found %d, deleted %d, not deleted %d, open %d, by another process %d",
+		rep.Found, len(rep.Deleted), len(rep.NotDeleted), len(rep.Open), rep.ByOther)
+	for _, s := range rep.Deleted {
+		debug.Printf("settle: customer %d (attempt %s): deleted (%s)", s.CustomerID, s.Attempt, s.How)
+	}
+	for _, s := range rep.NotDeleted {
+		debug.Printf("settle: customer %d (attempt %s): not deleted (%s)", s.CustomerID, s.Attempt, s.How)
+	}
+	for _, u := range rep.Open {
+		debug.Printf("settle: customer %d (attempt %s): stays open: %v", u.CustomerID, u.Attempt, u.Err)
+	}
+	return rep.Message()
+}
+
+// interruptedDeletions is "1 interrupted deletion" or "N interrupted deletions".
+func interruptedDeletions(n int) string {
+	if n == 1 {
+		return "1 interrupted deletion"
+	}
+	return fmt.Sprintf("%d interrupted deletions", n)
+}
+
+// chainWarning is the console's warning when the journal's hash chain does
+// not verify (audit.VerifyRecent), "" when it does or there is no journal yet.
+func chainWarning(path string, debug *log.Logger) string {
+	rep, err := audit.VerifyRecent(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return ""
+	case err != nil:
+		debug.Printf("audit verify: %v", err)
+		return termtext.CleanMax("The deletion journal could not be verified ("+err.Error()+") — run wcadmin audit verify", 600)
+	case rep.Problem != nil:
+		p := rep.Problem
+		debug.Printf("audit verify: %s:%d (%s): %s", p.File, p.Line, p.Kind, p.Detail)
+		return termtext.CleanMax(fmt.Sprintf("The deletion journal's hash chain is broken at %s:%d (%s) — run wcadmin audit verify",
+			p.File, p.Line, p.Kind), 600)
+	}
+	return ""
+}
+
+// joinNotices adds more to the console's start-up notice.
+func joinNotices(notice, more string) string {
+	switch {
+	case more == "":
+		return notice
+	case notice == "":
+		return more
+	}
+	return notice + " · " + more
 }
 
 // fromSettings maps validated settings onto client and console options.
