@@ -211,9 +211,20 @@ func TestRollOverChainsFilesAndReadsTheSet(t *testing.T) {
 	if r.OK() || r.Problem.Kind != ProblemMissingFile {
 		t.Errorf("missing file: problem %+v, want %s", r.Problem, ProblemMissingFile)
 	}
-	// The console's recent check only looks at the last two files.
+	// The console's recent check only looks at the live file and the end
+	// of the one before it.
 	if r, err := VerifyRecent(path); err != nil || !r.OK() {
 		t.Errorf("VerifyRecent = %+v, %v; want OK", r.Problem, err)
+	}
+	// … and finds a change to that end.
+	before := files[len(files)-2]
+	lines := readLinesOf(t, before)
+	last := len(lines) - 1
+	lines[last] = strings.Replace(lines[last], `"customer_id":`, `"customer_id":9`, 1)
+	writeLines(t, before, lines)
+	r, err = VerifyRecent(path)
+	if err != nil || r.OK() || r.Problem.File != before || r.Problem.Line != last+1 || r.Problem.Kind != ProblemChanged {
+		t.Errorf("VerifyRecent after editing the end of %s = %+v, %v; want changed at line %d", before, r.Problem, err, last+1)
 	}
 }
 

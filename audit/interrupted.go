@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -17,22 +19,102 @@ const RemoteGrace = 10 * time.Minute
 // live file and the one before it (an attempt cannot span more) under the
 // journal's lock.
 func (j *Journal) Interrupted(site string) ([]Attempt, error) {
-	lines, err := j.recentLines()
+	var open []Attempt
+	err := j.locked(func() error {
+		var err error
+		open, err = j.openAttemptsLocked()
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	now := j.now()
 	var out []Attempt
-	for _, a := range Attempts(lines) {
-		if !a.IsOpen() || a.Intent.Site != site {
-			continue
-		}
-		if j.inProgress(*a.Intent, now) {
+	for _, a := range open {
+		if a.Intent.Site != site || j.inProgress(*a.Intent, now) {
 			continue
 		}
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// openAttemptsLocked returns the attempts of the live file and the one
+// before it that have an intent and no final line. Only the open intents are
+// decoded: a line's phase and attempt are read from its ends (parseHead,
+// attemptOf), so a big journal is read quickly.
+func (j *Journal) openAttemptsLocked() ([]Attempt, error) {
+	type pending struct {
+		line Line
+		raw  []byte
+	}
+	open := map[string]*pending{}
+	var order []string
+	err := j.eachRecentLine(func(file string, n int, raw []byte, phase, attempt string) {
+		switch phase {
+		case PhaseIntent:
+			if _, dup := open[attempt]; !dup {
+				order = append(order, attempt)
+			}
+			open[attempt] = &pending{line: Line{File: file, N: n}, raw: bytes.Clone(raw)}
+		case PhaseOutcome, PhaseSkipped:
+			delete(open, attempt)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []Attempt
+	for _, id := range order {
+		p, ok := open[id]
+		if !ok {
+			continue
+		}
+		delete(open, id) // an id seen twice is listed once
+		if json.Unmarshal(p.raw, &p.line.Entry) != nil {
+			continue
+		}
+		e := p.line.Entry
+		out = append(out, Attempt{ID: id, Lines: []Line{p.line}, Intent: &e})
+	}
+	return out, nil
+}
+
+// eachRecentLine calls fn with every line of the live file and the one
+// before it, with its phase and attempt id.
+func (j *Journal) eachRecentLine(fn func(file string, n int, raw []byte, phase, attempt string)) error {
+	files, err := Files(j.path)
+	if err != nil {
+		return err
+	}
+	if len(files) > 2 {
+		files = files[len(files)-2:]
+	}
+	for _, f := range files {
+		err := eachLine(f, func(n int, raw []byte) {
+			h, parsed := parseHead(raw, false)
+			if !parsed {
+				return
+			}
+			var attempt string
+			if h.Seq > 0 {
+				attempt = attemptOf(raw)
+			} else { // a line from before the chain
+				var e struct {
+					Attempt string `json:"attempt"`
+				}
+				_ = json.Unmarshal(raw, &e)
+				attempt = e.Attempt
+			}
+			if attempt != "" {
+				fn(f, n, raw, h.Phase, attempt)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("audit: read journal: %w", err)
+		}
+	}
+	return nil
 }
 
 // inProgress reports whether the writer of an intent may still be working on it.
@@ -59,57 +141,36 @@ func (j *Journal) AppendIfOpen(e Entry) (bool, error) {
 	if e.Attempt == "" {
 		return false, fmt.Errorf("audit: AppendIfOpen needs an attempt id")
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return false, ErrClosed
-	}
-	if err := j.lock(); err != nil {
-		return false, fmt.Errorf("audit: lock journal %s: %w", j.path, err)
-	}
-	defer j.unlock()
-	lines, err := j.recentLinesLocked()
-	if err != nil {
-		return false, err
-	}
-	for _, l := range lines {
-		if l.Entry.Attempt == e.Attempt && (l.Entry.Phase == PhaseOutcome || l.Entry.Phase == PhaseSkipped) {
-			return false, nil
+	var appended bool
+	err := j.locked(func() error {
+		settled := false
+		err := j.eachRecentLine(func(_ string, _ int, _ []byte, phase, attempt string) {
+			if attempt == e.Attempt && (phase == PhaseOutcome || phase == PhaseSkipped) {
+				settled = true
+			}
+		})
+		if err != nil || settled {
+			return err
 		}
-	}
-	return true, j.appendLocked(e)
+		appended = true
+		return j.appendLocked(e)
+	})
+	return appended, err
 }
 
-// recentLines reads the live file and the one before it under the lock.
-func (j *Journal) recentLines() ([]Line, error) {
+// locked runs fn holding the journal's mutex and its file lock.
+func (j *Journal) locked(fn func() error) error {
 	if j == nil {
-		return nil, fmt.Errorf("audit: no journal")
+		return fmt.Errorf("audit: no journal")
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	if err := j.lock(); err != nil {
-		return nil, fmt.Errorf("audit: lock journal %s: %w", j.path, err)
+		return fmt.Errorf("audit: lock journal %s: %w", j.path, err)
 	}
 	defer j.unlock()
-	return j.recentLinesLocked()
-}
-
-func (j *Journal) recentLinesLocked() ([]Line, error) {
-	files, err := Files(j.path)
-	if err != nil {
-		return nil, err
-	}
-	if len(files) > 2 {
-		files = files[len(files)-2:]
-	}
-	var s Set
-	for _, f := range files {
-		if err := readLines(f, &s); err != nil {
-			return nil, fmt.Errorf("audit: read journal: %w", err)
-		}
-	}
-	return s.Lines, nil
+	return fn()
 }

@@ -177,19 +177,7 @@ func (j *Journal) Host() string { return j.host }
 // not be on disk: the caller must treat it as "not recorded" (and not
 // delete).
 func (j *Journal) Append(e Entry) error {
-	if j == nil {
-		return errors.New("audit: no journal")
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.closed {
-		return ErrClosed
-	}
-	if err := j.lock(); err != nil {
-		return fmt.Errorf("audit: lock journal %s: %w", j.path, err)
-	}
-	defer j.unlock()
-	return j.appendLocked(e)
+	return j.locked(func() error { return j.appendLocked(e) })
 }
 
 // appendLocked appends e; the caller holds j.mu and the file lock.

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -65,6 +64,7 @@ type rec struct {
 	header    bool
 	continues string
 	fileStart bool
+	raw       []byte // lastLine only, while it reads
 }
 
 func verify(path string, recent bool) (VerifyReport, error) {
@@ -75,22 +75,25 @@ func verify(path string, recent bool) (VerifyReport, error) {
 	if len(files) == 0 {
 		return VerifyReport{}, &fs.PathError{Op: "verify journal", Path: path, Err: fs.ErrNotExist}
 	}
-	partial := recent && len(files) > 2
+	// The recent check reads the live file and only the last line of the
+	// file before it: the anchor its journal line must chain to.
+	partial := recent && len(files) > 1
+	var recs []rec
 	if partial {
-		files = files[len(files)-2:]
+		prev := files[len(files)-2]
+		a, err := lastLine(prev)
+		if err != nil {
+			return VerifyReport{}, err
+		}
+		recs = append(recs, a)
+		files = files[len(files)-1:]
 	}
 	r := VerifyReport{Files: files}
-	var recs []rec
 	for _, f := range files {
 		start := true
 		err := eachLine(f, func(n int, raw []byte) {
-			h, parsed := parseHead(raw)
-			var e struct {
-				Phase string `json:"phase"`
-			}
-			if parsed {
-				parsed = json.Unmarshal(raw, &e) == nil && e.Phase != ""
-			}
+			h, parsed := parseHead(raw, !recent)
+			parsed = parsed && h.Phase != ""
 			recs = append(recs, rec{file: f, n: n, hash: lineHash(raw), prev: h.Prev, seq: h.Seq, parsed: parsed,
 				header: h.Phase == PhaseJournal, continues: h.Continues, fileStart: start})
 			if !parsed {
@@ -103,6 +106,9 @@ func verify(path string, recent bool) (VerifyReport, error) {
 		}
 	}
 	r.Lines = len(recs)
+	if partial {
+		r.Lines--
+	}
 	if len(recs) == 0 {
 		return r, nil
 	}
@@ -147,7 +153,10 @@ func checkChain(recs []rec, r *VerifyReport, partial bool) *Problem {
 			}
 		}
 		if i == start {
-			if p := checkStart(recs, i, partial); p != nil {
+			if partial {
+				continue // the anchor: the end of the file before
+			}
+			if p := checkStart(recs, i); p != nil {
 				return p
 			}
 			continue
@@ -169,16 +178,31 @@ func checkChain(recs []rec, r *VerifyReport, partial bool) *Problem {
 	return nil
 }
 
+// lastLine is the last non-blank line of a file, as a rec, for VerifyRecent.
+func lastLine(path string) (rec, error) {
+	var last rec
+	err := eachLine(path, func(n int, raw []byte) {
+		last = rec{file: path, n: n, raw: raw}
+	})
+	if err != nil {
+		return rec{}, err
+	}
+	h, parsed := parseHead(last.raw, false)
+	last.hash, last.prev, last.seq, last.parsed = lineHash(last.raw), h.Prev, h.Seq, parsed
+	last.fileStart, last.raw = true, nil
+	return last, nil
+}
+
 // checkStart checks the first chained line: a journal line that chains to
 // the legacy line before it, or starts the set.
-func checkStart(recs []rec, i int, partial bool) *Problem {
+func checkStart(recs []rec, i int) *Problem {
 	x := recs[i]
 	switch {
 	case !x.header:
 		return problem(x, ProblemRemoved, "the journal line that starts the chain is missing: lines before this one were removed")
 	case i > 0 && x.prev != recs[i-1].hash:
 		return problem(recs[i-1], ProblemChanged, "the last unchained line was changed after the chain started (the journal line after it holds a different hash)")
-	case i == 0 && !partial && (x.continues != "" || x.prev != ""):
+	case i == 0 && (x.continues != "" || x.prev != ""):
 		what := "an earlier file"
 		if x.continues != "" {
 			what = x.continues
