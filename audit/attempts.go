@@ -5,14 +5,26 @@ import (
 	"time"
 )
 
-// ResultOpen is what Attempt.Result says of an attempt with no final line.
-const ResultOpen = "open"
+// What Attempt.Result says of an attempt with no final line.
+const (
+	// ResultOpen: an intent and no outcome.
+	ResultOpen = "open"
+	// ResultUndone: scheduled and taken back within the undo window.
+	ResultUndone = "undone"
+	// ResultScheduled: scheduled, and nothing after it (yet).
+	ResultScheduled = "scheduled"
+)
 
 // Attempt is one delete attempt: its lines joined by Entry.Attempt.
 type Attempt struct {
 	ID string
 	// Lines are the attempt's lines in journal order.
 	Lines []Line
+	// Scheduled is the line written when the operator confirmed a deletion
+	// that waited out the undo window; nil without one.
+	Scheduled *Entry
+	// Undone is the line written when that deletion was taken back.
+	Undone *Entry
 	// Intent is the intent line; nil when nothing was sent (a skipped attempt).
 	Intent *Entry
 	// Final is the outcome or skipped line that ended the attempt (the last
@@ -45,6 +57,10 @@ func Attempts(lines []Line) []Attempt {
 			}
 		case PhaseOutcome, PhaseSkipped:
 			a.Final = &e
+		case PhaseScheduled:
+			a.Scheduled = &e
+		case PhaseUndone:
+			a.Undone = &e
 		}
 	}
 	return out
@@ -62,12 +78,27 @@ func (a Attempt) First() Entry {
 	return a.Lines[0].Entry
 }
 
-// Result is the final line's result, or ResultOpen.
+// IsUndone reports a scheduled deletion taken back: nothing was sent.
+func (a Attempt) IsUndone() bool { return a.Undone != nil && a.Intent == nil }
+
+// IsPending reports a scheduled deletion with nothing after it: its window
+// is running, or its wcadmin ended without recording more.
+func (a Attempt) IsPending() bool {
+	return a.Scheduled != nil && a.Undone == nil && a.Intent == nil && a.Final == nil
+}
+
+// Result is the final line's result; ResultUndone, ResultScheduled or
+// ResultOpen when there is none.
 func (a Attempt) Result() string {
-	if a.Final == nil {
-		return ResultOpen
+	switch {
+	case a.Final != nil:
+		return a.Final.Result
+	case a.IsUndone():
+		return ResultUndone
+	case a.IsPending():
+		return ResultScheduled
 	}
-	return a.Final.Result
+	return ResultOpen
 }
 
 // Record is the customer record as it was right before the DELETE (from the

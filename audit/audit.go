@@ -36,6 +36,13 @@ const (
 	// PhaseSkipped is written when no DELETE was sent: the customer was
 	// already gone, had changed, or the delete was refused.
 	PhaseSkipped = "skipped"
+	// PhaseScheduled is written when the operator confirms a deletion that
+	// waits out the undo window: nothing is sent yet. The intent and outcome
+	// that follow (when it is not undone) carry the same attempt id.
+	PhaseScheduled = "scheduled"
+	// PhaseUndone is written when a scheduled deletion is taken back (u, or
+	// wcadmin quitting before the window ended): nothing was sent.
+	PhaseUndone = "undone"
 	// PhaseJournal is the first line of every chained file: it says the
 	// lines that follow carry the hash chain, and (after a roll-over) which
 	// file the chain continues from. It is about the journal, not a customer.
@@ -53,6 +60,9 @@ const (
 	// ResultNotDeleted: written when settling an interrupted attempt whose
 	// customer is still there: the DELETE did not happen.
 	ResultNotDeleted = "not_deleted"
+	// ResultNotSent: written when settling a scheduled deletion whose wcadmin
+	// ended before the undo window closed: no DELETE was ever sent.
+	ResultNotSent = "not_sent"
 )
 
 // Entry is one line of the journal.

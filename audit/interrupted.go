@@ -12,11 +12,13 @@ import (
 // interrupted: its process cannot be asked whether it still runs.
 const RemoteGrace = 10 * time.Minute
 
-// Interrupted returns the attempts for site (Entry.Site exactly) that have an
-// intent and no outcome, and whose writer is gone: its process no longer runs
-// on this machine; or, for this process, the attempt is not in flight here;
-// or, written elsewhere, the intent is older than RemoteGrace. It reads the
-// live file and the one before it (an attempt cannot span more) under the
+// Interrupted returns the attempts for site (Entry.Site exactly) that a
+// wcadmin left unfinished: an intent and no outcome (the DELETE may have been
+// sent), or a scheduled deletion with nothing after it (Intent is nil: it was
+// never sent). Only attempts whose writer is gone count: its process no
+// longer runs on this machine; or, for this process, the attempt is not in
+// flight here; or, written elsewhere, it is older than RemoteGrace. It reads
+// the live file and the one before it (an attempt cannot span more) under the
 // journal's lock.
 func (j *Journal) Interrupted(site string) ([]Attempt, error) {
 	var open []Attempt
@@ -31,7 +33,7 @@ func (j *Journal) Interrupted(site string) ([]Attempt, error) {
 	now := j.now()
 	var out []Attempt
 	for _, a := range open {
-		if a.Intent.Site != site || j.inProgress(*a.Intent, now) {
+		if e := a.Lines[0].Entry; e.Site != site || j.inProgress(e, now) {
 			continue
 		}
 		out = append(out, a)
@@ -40,8 +42,8 @@ func (j *Journal) Interrupted(site string) ([]Attempt, error) {
 }
 
 // openAttemptsLocked returns the attempts of the live file and the one
-// before it that have an intent and no final line. Only the open intents are
-// decoded: a line's phase and attempt are read from its ends (parseHead,
+// before it that have an intent and no final line, or a scheduled line and
+// nothing after it. Only their last lines are decoded: a line's phase and attempt are read from its ends (parseHead,
 // attemptOf), so a big journal is read quickly.
 func (j *Journal) openAttemptsLocked() ([]Attempt, error) {
 	type pending struct {
@@ -52,12 +54,12 @@ func (j *Journal) openAttemptsLocked() ([]Attempt, error) {
 	var order []string
 	err := j.eachRecentLine(func(file string, n int, raw []byte, phase, attempt string) {
 		switch phase {
-		case PhaseIntent:
+		case PhaseScheduled, PhaseIntent:
 			if _, dup := open[attempt]; !dup {
 				order = append(order, attempt)
 			}
 			open[attempt] = &pending{line: Line{File: file, N: n}, raw: bytes.Clone(raw)}
-		case PhaseOutcome, PhaseSkipped:
+		case PhaseOutcome, PhaseSkipped, PhaseUndone:
 			delete(open, attempt)
 		}
 	})
@@ -75,7 +77,13 @@ func (j *Journal) openAttemptsLocked() ([]Attempt, error) {
 			continue
 		}
 		e := p.line.Entry
-		out = append(out, Attempt{ID: id, Lines: []Line{p.line}, Intent: &e})
+		a := Attempt{ID: id, Lines: []Line{p.line}}
+		if e.Phase == PhaseIntent {
+			a.Intent = &e
+		} else {
+			a.Scheduled = &e
+		}
+		out = append(out, a)
 	}
 	return out, nil
 }
@@ -131,7 +139,7 @@ func (j *Journal) inProgress(intent Entry, now time.Time) bool {
 }
 
 // AppendIfOpen appends e, a line ending the attempt e.Attempt, unless that
-// attempt already has an outcome or skipped line: then it returns false and
+// attempt already has an outcome, skipped or undone line: then it returns false and
 // writes nothing (another process settled it first). The check and the
 // append happen under one hold of the lock.
 func (j *Journal) AppendIfOpen(e Entry) (bool, error) {
@@ -145,7 +153,7 @@ func (j *Journal) AppendIfOpen(e Entry) (bool, error) {
 	err := j.locked(func() error {
 		settled := false
 		err := j.eachRecentLine(func(_ string, _ int, _ []byte, phase, attempt string) {
-			if attempt == e.Attempt && (phase == PhaseOutcome || phase == PhaseSkipped) {
+			if attempt == e.Attempt && (phase == PhaseOutcome || phase == PhaseSkipped || phase == PhaseUndone) {
 				settled = true
 			}
 		})

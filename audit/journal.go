@@ -243,17 +243,17 @@ func (j *Journal) chainLine(e Entry) ([]byte, error) {
 	return EncodeLine(e)
 }
 
-// track keeps the in-flight set: an intent opens an attempt, an outcome or
-// skipped line ends it.
+// track keeps the in-flight set: a scheduled or intent line opens an
+// attempt, an outcome, skipped or undone line ends it.
 func (j *Journal) track(e Entry) {
 	if e.Attempt == "" {
 		return
 	}
 	switch e.Phase {
-	case PhaseIntent:
+	case PhaseScheduled, PhaseIntent:
 		j.inflight[e.Attempt] = true
 		inflight.Store(e.Attempt, struct{}{})
-	case PhaseOutcome, PhaseSkipped:
+	case PhaseOutcome, PhaseSkipped, PhaseUndone:
 		delete(j.inflight, e.Attempt)
 		inflight.Delete(e.Attempt)
 	}

@@ -182,6 +182,12 @@ func (d *Deleter) now() time.Time {
 //     Unknown.
 //  6. Journal the outcome (a failure lands in Outcome.JournalErr).
 func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outcome {
+	return d.DeleteScheduled(ctx, confirmed, "")
+}
+
+// DeleteScheduled is Delete for a deletion Schedule journaled: its lines
+// carry the scheduled line's attempt id ("" = a new one).
+func (d *Deleter) DeleteScheduled(ctx context.Context, confirmed apiclient.Customer, attempt string) Outcome {
 	out := Outcome{Customer: confirmed}
 	switch {
 	case d.Journal == nil:
@@ -194,7 +200,10 @@ func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outc
 		out.Kind, out.Err = Refused, fmt.Errorf("invalid customer id %d: nothing was deleted", confirmed.ID)
 		return out
 	}
-	out.Attempt = audit.NewAttempt()
+	out.Attempt = attempt
+	if out.Attempt == "" {
+		out.Attempt = audit.NewAttempt()
+	}
 
 	// 1. Fresh look.
 	fresh, err := d.API.GetCustomer(ctx, confirmed.ID)
@@ -269,6 +278,37 @@ func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outc
 		out.Kind, out.Err = Unknown, fmt.Errorf("%w (delete: %w; check: %w)", ErrOutcomeUnknown, err, cerr)
 	}
 	return d.outcome(out, fresh, err)
+}
+
+// Schedule journals that the operator confirmed deleting c and that the
+// DELETE waits out an undo window first; nothing is sent. It returns the
+// attempt id for DeleteScheduled or Undo. An error means it could not be
+// journaled, and the deletion must not go ahead (fail closed).
+func (d *Deleter) Schedule(c apiclient.Customer, window time.Duration) (string, error) {
+	switch {
+	case d.Journal == nil:
+		return "", ErrNoJournal
+	case c.ID <= 0:
+		return "", fmt.Errorf("invalid customer id %d: nothing was scheduled", c.ID)
+	}
+	attempt := audit.NewAttempt()
+	e := d.entry(audit.PhaseScheduled, attempt, c)
+	e.Message = fmt.Sprintf("confirmed; the DELETE waits out the %s undo window", window)
+	if err := d.Journal.Append(e); err != nil {
+		return "", fmt.Errorf("%w: %w", ErrJournal, err)
+	}
+	return attempt, nil
+}
+
+// Undo journals that the scheduled deletion attempt of c was taken back
+// before anything was sent; why says by what ("u pressed", "wcadmin quit").
+func (d *Deleter) Undo(attempt string, c apiclient.Customer, why string) error {
+	if d.Journal == nil {
+		return ErrNoJournal
+	}
+	e := d.entry(audit.PhaseUndone, attempt, c)
+	e.Message = termtext.CleanMax("undone before anything was sent: "+why, 500)
+	return d.Journal.Append(e)
 }
 
 // differences says how fresh differs from confirmed in email or name, "" when it does not.

@@ -23,6 +23,11 @@ type Store interface {
 // Deleter performs one verified, journaled deletion (deletion.Deleter).
 type Deleter interface {
 	Delete(ctx context.Context, confirmed apiclient.Customer) deletion.Outcome
+	// Schedule journals a confirmed deletion that waits out the undo
+	// window; Undo journals taking it back; DeleteScheduled runs it.
+	Schedule(c apiclient.Customer, window time.Duration) (attempt string, err error)
+	Undo(attempt string, c apiclient.Customer, why string) error
+	DeleteScheduled(ctx context.Context, confirmed apiclient.Customer, attempt string) deletion.Outcome
 }
 
 // Options configure the console. Zero values get sensible defaults.
@@ -63,6 +68,9 @@ type Options struct {
 	Concurrency int
 	// Clipboard receives OSC 52 sequences (the terminal); nil disables copying.
 	Clipboard io.Writer
+	// UndoWindow is how long a confirmed deletion waits before anything is
+	// sent; u takes it back meanwhile. 0 sends at once.
+	UndoWindow time.Duration
 }
 
 func (o Options) withDefaults() Options {

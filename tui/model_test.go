@@ -445,6 +445,13 @@ func (b blockingDeleter) Delete(ctx context.Context, c apiclient.Customer) delet
 	return deletion.Outcome{Kind: deletion.Deleted, Customer: c}
 }
 
+func (b blockingDeleter) DeleteScheduled(ctx context.Context, c apiclient.Customer, _ string) deletion.Outcome {
+	return b.Delete(ctx, c)
+}
+
+func (blockingDeleter) Schedule(apiclient.Customer, time.Duration) (string, error) { return "a1", nil }
+func (blockingDeleter) Undo(string, apiclient.Customer, string) error              { return nil }
+
 func TestWaitDeletesCoversDeletionsInFlight(t *testing.T) {
 	s := newFakeStore(3)
 	d := blockingDeleter{release: make(chan struct{})}

@@ -22,11 +22,14 @@ type Report struct {
 	Gone         []int64 // already deleted by someone else: nothing was sent
 	Failed       []Failure
 	NotAttempted []int64 // confirmed in a bulk run that stopped or was cut off before reaching them
+	// Cancelled were confirmed but still waiting out the undo window when
+	// the console quit: nothing was sent.
+	Cancelled []int64
 }
 
 // Any reports whether the session confirmed any deletion.
 func (r Report) Any() bool {
-	return len(r.Deleted)+len(r.Gone)+len(r.Failed)+len(r.NotAttempted) > 0
+	return len(r.Deleted)+len(r.Gone)+len(r.Failed)+len(r.NotAttempted)+len(r.Cancelled) > 0
 }
 
 // ledger collects every deletion outcome of the session. Deletions cut off by
@@ -55,6 +58,7 @@ func (l *ledger) snapshot() Report {
 	r.Gone = append([]int64(nil), r.Gone...)
 	r.Failed = append([]Failure(nil), r.Failed...)
 	r.NotAttempted = append([]int64(nil), r.NotAttempted...)
+	r.Cancelled = append([]int64(nil), r.Cancelled...)
 	return r
 }
 
