@@ -60,6 +60,8 @@ func (m *Model) updateBrowse(msg tea.KeyMsg) tea.Cmd {
 		m.status.Set(statusInfo, "Cleared %d marks", n)
 	case key.Matches(msg, k.Delete):
 		return m.openDelete()
+	case key.Matches(msg, k.Undo):
+		return m.undo()
 	case key.Matches(msg, k.ReadOnlyDelete):
 		m.status.Set(statusErr, "Read-only (%s): deleting and marking for deletion are disabled", m.opts.ReadOnlyReason)
 	}

@@ -21,10 +21,11 @@ import (
 type bulkPhase int
 
 const (
-	bulkCount    bulkPhase = iota // the modal asks for the count
-	bulkHost                      // protected profiles: then for the store's host
-	bulkRunning                   // DELETEs go out
-	bulkFinished                  // the summary
+	bulkCount     bulkPhase = iota // the modal asks for the count
+	bulkHost                       // protected profiles: then for the store's host
+	bulkCountdown                  // the undo window: nothing is sent yet
+	bulkRunning                    // DELETEs go out
+	bulkFinished                   // the summary
 )
 
 // Limits of a bulk run facing a failing store.
@@ -60,6 +61,11 @@ type bulkRun struct {
 	breakerOpen bool // waiting for the operator: retry or stop
 	stopped     bool
 	stopReason  string
+
+	// The undo window (bulk_undo.go): the run starts at deadline, once the
+	// scheduled lines are journaled.
+	deadline  time.Time
+	scheduled bool
 
 	deleted, gone []apiclient.Customer
 	failed        []bulkFailure
@@ -217,8 +223,17 @@ func (m *Model) cancelBulk(why string) {
 	m.status.Set(statusInfo, "%s", why)
 }
 
+// startBulk starts the run, or first its undo window.
 func (m *Model) startBulk() tea.Cmd {
+	if m.opts.UndoWindow > 0 {
+		return m.startBulkCountdown()
+	}
+	return m.runBulk()
+}
+
+func (m *Model) runBulk() tea.Cmd {
 	b := m.bulk
+	delete(m.bulkTargets, b.id)
 	b.phase = bulkRunning
 	b.queue = append([]apiclient.Customer(nil), b.targets...)
 	b.started = m.opts.Now()
@@ -240,7 +255,8 @@ func (m *Model) bulkDispatch() tea.Cmd {
 		c := b.queue[0]
 		b.queue = b.queue[1:]
 		b.inflight++
-		cmds = append(cmds, m.deleteCustomer(b.id, c))
+		attempt, _ := m.ledger.take(c.ID) // scheduled in the undo window, or ""
+		cmds = append(cmds, m.deleteCustomer(b.id, c, attempt))
 	}
 	if len(cmds) == 0 {
 		return m.bulkMaybeFinish()

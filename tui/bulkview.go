@@ -41,7 +41,7 @@ func (m *Model) bulkConfirmView(h int) (string, bool) {
 		rows = append(rows,
 			modalRow{text: "DELETE /api/v4/admin/customers/{id} for each", style: m.st.muted},
 			modalRow{text: "on " + m.opts.Host, style: m.st.muted, drop: dropLater},
-			modalRow{text: "This cannot be undone.", style: m.st.danger, drop: dropSoon})
+			modalRow{text: irreversible(m.opts.UndoWindow), style: m.st.danger, drop: dropSoon, wrap: true})
 		switch b.phase {
 		case bulkHost:
 			rows = append(rows,

@@ -31,14 +31,17 @@ func (m *Model) fetchDetail(id int64) tea.Cmd {
 // outcome. The timeout covers the whole procedure. The deletion counts as in
 // flight from now, when it is dispatched, until its outcome is in the
 // ledger, so quitting waits for it even if the program ends first.
-func (m *Model) deleteCustomer(batch int, target apiclient.Customer) tea.Cmd {
+//
+// attempt is the journal's id of a deletion scheduled in the undo window
+// ("" = none).
+func (m *Model) deleteCustomer(batch int, target apiclient.Customer, attempt string) tea.Cmd {
 	d, opts, ctx, led := m.opts.Deleter, m.opts, m.ctx, m.ledger
 	led.dispatched()
 	return func() tea.Msg {
 		defer led.finished()
 		ctx, cancel := context.WithTimeout(ctx, 2*opts.Timeout)
 		defer cancel()
-		o := d.Delete(ctx, target)
+		o := d.DeleteScheduled(ctx, target, attempt)
 		led.record(target, o)
 		return deleteDoneMsg{batch: batch, target: target, outcome: o}
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -13,7 +14,15 @@ import (
 // modal for the selected customer.
 func (m *Model) openDelete() tea.Cmd {
 	if len(m.table.marks) > 0 {
-		marked := m.table.Marked()
+		// Customers already waiting out their undo window are not asked twice.
+		marked := slices.DeleteFunc(m.table.Marked(), func(c apiclient.Customer) bool {
+			_, ok := m.pending.get(c.ID)
+			return ok
+		})
+		if len(marked) == 0 {
+			m.status.Set(statusInfo, "Every marked customer is already being deleted (u undoes them while they wait)")
+			return nil
+		}
 		return m.openBulkConfirm(marked, m.table.CountHidden(marked))
 	}
 	c, ok := m.table.Selected()
@@ -30,6 +39,10 @@ func (m *Model) openDelete() tea.Cmd {
 func (m *Model) openSingleDelete(c apiclient.Customer) tea.Cmd {
 	if m.opts.ReadOnly {
 		m.status.Set(statusErr, "Read-only (%s): deleting is disabled", m.opts.ReadOnlyReason)
+		return nil
+	}
+	if _, ok := m.pending.get(c.ID); ok {
+		m.status.Set(statusInfo, "Customer #%d is already being deleted (u undoes it while it waits)", c.ID)
 		return nil
 	}
 	m.confirm.open(c)
@@ -78,15 +91,28 @@ func (m *Model) modalTooSmall() bool {
 	return !ok
 }
 
+// startDelete sends the confirmed deletion, or with an undo window closes
+// the modal and lets it wait (undo.go).
 func (m *Model) startDelete() tea.Cmd {
-	m.mode = modeDeleting
 	t := m.confirm.target
+	if m.opts.UndoWindow > 0 {
+		m.mode = m.prevMode
+		return m.scheduleDelete(t)
+	}
+	m.mode = modeDeleting
 	m.opts.Log.Printf("delete: sending DELETE for customer #%d (%s)", t.ID, t.Email)
-	return m.deleteCustomer(0, t)
+	return m.deleteCustomer(0, t, "")
 }
 
+// handleDeleteDone reports a single deletion. One sent from the modal
+// (no undo window) held the screen; one whose window ended ran while the
+// operator went on: it leaves the mode alone.
 func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
-	m.mode = modeBrowse
+	fromModal := m.mode == modeDeleting
+	if fromModal {
+		m.mode = modeBrowse
+	}
+	delete(m.pending.items, msg.target.ID)
 	t, o := msg.target, msg.outcome
 	m.opts.Log.Printf("delete: customer #%d: %s (sent=%v status=%d) after %s", t.ID, o.Kind, o.Sent, o.Status, o.Duration)
 	warn, kind := "", statusOK
@@ -113,7 +139,9 @@ func (m *Model) handleDeleteDone(msg deleteDoneMsg) tea.Cmd {
 		m.status.Set(statusErr, "Customer #%d changed since it was loaded (email or name differ): nothing was deleted. Check the refreshed row.%s", t.ID, warn)
 	default:
 		// Nothing changes: the row stays, the cursor stays.
-		m.mode = m.prevMode
+		if fromModal {
+			m.mode = m.prevMode
+		}
 		m.status.Set(statusErr, "%s%s", m.explainOutcome(t, o), warn)
 		return nil
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -26,7 +27,8 @@ const (
 // (a refresh, a re-order), the DELETE goes to exactly this id.
 type deleteModal struct {
 	target      apiclient.Customer
-	focusDelete bool // Cancel (leftmost) has the focus when the modal opens
+	undoWindow  time.Duration // 0: sent at once
+	focusDelete bool          // Cancel (leftmost) has the focus when the modal opens
 	host        string
 	st          *styles
 	keys        confirmKeys
@@ -37,12 +39,13 @@ type deleteModal struct {
 	input textinput.Model
 }
 
-func newDeleteModal(st *styles, keys keyMaps, host string, typed bool) deleteModal {
+func newDeleteModal(st *styles, keys keyMaps, host string, typed bool, undoWindow time.Duration) deleteModal {
 	in := textinput.New()
 	in.Prompt = "> "
 	in.CharLimit = maxEmailCells
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return deleteModal{st: st, keys: keys.confirm, typedKeys: keys.typed, host: host, typed: typed, input: in}
+	return deleteModal{st: st, keys: keys.confirm, typedKeys: keys.typed, host: host, typed: typed, input: in,
+		undoWindow: undoWindow}
 }
 
 func (d *deleteModal) open(target apiclient.Customer) {
@@ -144,7 +147,7 @@ func (d *deleteModal) View(width, height int, deleting bool, spin string) (strin
 		row("", dropFirst),
 		{text: fmt.Sprintf("DELETE /api/v4/admin/customers/%d", t.ID), style: st.muted},
 		{text: "on " + d.host, style: st.muted, drop: dropLater},
-		{text: "This cannot be undone.", style: st.danger, drop: dropSoon},
+		{text: irreversible(d.undoWindow), style: st.danger, drop: dropSoon, wrap: true},
 		row("", dropFirst),
 	}
 	switch {

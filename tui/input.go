@@ -138,6 +138,8 @@ func (m *Model) dispatchKey(msg tea.KeyMsg) tea.Cmd {
 		return nil // one DELETE at a time; the modal shows progress
 	case modeBulkConfirm, modeSummary:
 		return m.updateBulk(msg)
+	case modeBulkCountdown:
+		return m.updateBulkCountdown(msg)
 	case modeHelp:
 		return m.updateHelp(msg)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -313,7 +314,7 @@ func TestModalsAtFortyByTen(t *testing.T) {
 
 func TestHelpAtFortyColumnsShowsEveryBinding(t *testing.T) {
 	s := newFakeStore(5)
-	m := newTestModel(t, s, Options{})
+	m := newTestModel(t, s, Options{UndoWindow: 5 * time.Second})
 	send(t, m, winSize(40, 30))
 	press(t, m, "?")
 	v := m.View()
@@ -368,7 +369,7 @@ func TestEveryHelpBindingHasAnEffect(t *testing.T) {
 				continue
 			}
 			s := newFakeStore(60)
-			m := newTestModel(t, s, Options{Clipboard: &strings.Builder{}})
+			m := newTestModel(t, s, Options{Clipboard: &strings.Builder{}, UndoWindow: 5 * time.Second})
 			setup(m)
 			before := snap(m)
 			k := b.Keys()[0]
@@ -380,7 +381,7 @@ func TestEveryHelpBindingHasAnEffect(t *testing.T) {
 	}
 	browse := func(m *Model) { press(t, m, "j", "j", "/", "u", "enter", "space", "k") }
 	var all []key.Binding
-	km := newKeyMaps(false)
+	km := newKeyMaps(false, true)
 	for _, g := range km.browse.FullHelp() {
 		all = append(all, g...)
 	}
@@ -391,8 +392,12 @@ func TestEveryHelpBindingHasAnEffect(t *testing.T) {
 	k := km.confirm
 	check(t, "confirm", func(m *Model) { press(t, m, "D") }, []key.Binding{k.Confirm, k.Cancel, k.Right, k.Cycle, k.Choose})
 	check(t, "confirm on Delete", func(m *Model) { press(t, m, "D", "l") }, []key.Binding{k.Left, k.Cycle, k.Choose})
+	check(t, "bulk countdown", func(m *Model) { press(t, m, "space", "space", "D", "2", "enter") }, km.countdown.ShortHelp())
 
-	ro := newKeyMaps(true)
+	ro := newKeyMaps(true, true)
+	if ro.browse.Undo.Enabled() {
+		t.Error("read-only offers u (undo)")
+	}
 	for _, bs := range [][]key.Binding{ro.browse.ShortHelp(), ro.detail.ShortHelp(), slices.Concat(ro.browse.FullHelp()...)} {
 		for _, b := range bs {
 			if b.Enabled() && slices.Contains(b.Keys(), "D") {

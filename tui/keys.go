@@ -18,13 +18,15 @@ type browseKeys struct {
 	StatusFilter                            key.Binding
 	Detail, CopyEmail, CopyID, Refresh      key.Binding
 	Mark, MarkAll, ClearMarks, Delete       key.Binding
-	Help, Quit                              key.Binding
+	// Undo takes back a deletion in its undo window (enabled when there is one).
+	Undo       key.Binding
+	Help, Quit key.Binding
 	// ReadOnlyDelete matches the delete and mark keys in read-only mode only,
 	// so the console can say why nothing happens; it is never shown in help.
 	ReadOnlyDelete key.Binding
 }
 
-func newBrowseKeys(readOnly bool) browseKeys {
+func newBrowseKeys(readOnly, undo bool) browseKeys {
 	k := browseKeys{
 		Up:          bind([]string{"up", "k"}, "↑/k", "up"),
 		Down:        bind([]string{"down", "j"}, "↓/j", "down"),
@@ -49,6 +51,7 @@ func newBrowseKeys(readOnly bool) browseKeys {
 		// Only D and the Delete key: never d, ctrl+d, space or ctrl+k, which
 		// operators hit by habit in other tools.
 		Delete:         bind([]string{"D", "delete"}, "D/del", "delete"),
+		Undo:           bind([]string{"u"}, "u", "undo delete"),
 		Help:           bind([]string{"?"}, "?", "help"),
 		Quit:           bind([]string{"q", "ctrl+c"}, "q", "quit"),
 		ReadOnlyDelete: key.NewBinding(key.WithKeys("D", "delete", " ", "ctrl+a")),
@@ -57,11 +60,12 @@ func newBrowseKeys(readOnly bool) browseKeys {
 		b.SetEnabled(!readOnly)
 	}
 	k.ReadOnlyDelete.SetEnabled(readOnly)
+	k.Undo.SetEnabled(undo && !readOnly)
 	return k
 }
 
 func (k browseKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Filter, k.Detail, k.Mark, k.Delete, k.Refresh, k.Help, k.Quit}
+	return []key.Binding{k.Filter, k.Detail, k.Mark, k.Delete, k.Undo, k.Refresh, k.Help, k.Quit}
 }
 
 // FullHelp is the ? screen, one group per column when there is room.
@@ -69,7 +73,7 @@ func (k browseKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Filter, k.ClearFilter, k.StatusFilter, k.Sort, k.Reverse, k.Detail, k.Refresh},
-		{k.Mark, k.MarkAll, k.ClearMarks, k.Delete, k.CopyEmail, k.CopyID},
+		{k.Mark, k.MarkAll, k.ClearMarks, k.Delete, k.Undo, k.CopyEmail, k.CopyID},
 		{k.Help, k.Quit},
 	}
 }
@@ -119,6 +123,11 @@ type runKeys struct{ Stop key.Binding }
 
 func (k runKeys) ShortHelp() []key.Binding { return []key.Binding{k.Stop} }
 
+// countdownKeys: a bulk run's undo window.
+type countdownKeys struct{ Cancel key.Binding }
+
+func (k countdownKeys) ShortHelp() []key.Binding { return []key.Binding{k.Cancel} }
+
 // stopKeys: "Stop the bulk deletion?"
 type stopKeys struct{ Yes, No key.Binding }
 
@@ -136,24 +145,26 @@ func (k summaryKeys) ShortHelp() []key.Binding { return []key.Binding{k.Retry, k
 
 // keyMaps holds every mode's bindings.
 type keyMaps struct {
-	browse  browseKeys
-	help    helpKeys
-	filter  filterKeys
-	detail  detailKeys
-	loadAll loadAllKeys
-	confirm confirmKeys
-	typed   typedKeys
-	run     runKeys
-	stop    stopKeys
-	breaker breakerKeys
-	summary summaryKeys
+	browse    browseKeys
+	help      helpKeys
+	filter    filterKeys
+	detail    detailKeys
+	loadAll   loadAllKeys
+	confirm   confirmKeys
+	typed     typedKeys
+	run       runKeys
+	countdown countdownKeys
+	stop      stopKeys
+	breaker   breakerKeys
+	summary   summaryKeys
 	// ForceQuit quits from every mode that does not bind ctrl+c itself.
 	ForceQuit key.Binding
 }
 
-func newKeyMaps(readOnly bool) keyMaps {
+func newKeyMaps(readOnly, undo bool) keyMaps {
 	k := keyMaps{
-		browse: newBrowseKeys(readOnly),
+		browse:    newBrowseKeys(readOnly, undo),
+		countdown: countdownKeys{Cancel: bind([]string{"u", "esc"}, "u/esc", "cancel: nothing is sent")},
 		help: helpKeys{
 			Close: bind([]string{"esc", "?", "q"}, "esc/?/q", "close help"),
 			Up:    bind([]string{"up", "k"}, "↑/k", "scroll up"),

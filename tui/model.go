@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/wcadmin/wcadmin/apiclient"
 )
 
 // mode is what the keyboard talks to. Exactly one is active; keys go to it
@@ -18,23 +20,24 @@ import (
 type mode int
 
 const (
-	modeBrowse      mode = iota
-	modeFilter           // typing in the / filter
-	modeLoadAll          // G: every remaining page loads behind a progress bar
-	modeDetail           // one customer, fetched afresh
-	modeConfirm          // the single delete modal
-	modeDeleting         // a single DELETE is in flight
-	modeBulkConfirm      // the bulk modal: type the count (and the host)
-	modeBulkRun          // a bulk deletion runs
-	modeBulkStop         // asked whether to stop the bulk deletion
-	modeBulkBreaker      // the store stopped answering: retry or stop
-	modeSummary          // the bulk deletion's result
-	modeHelp             // the full key list
+	modeBrowse        mode = iota
+	modeFilter             // typing in the / filter
+	modeLoadAll            // G: every remaining page loads behind a progress bar
+	modeDetail             // one customer, fetched afresh
+	modeConfirm            // the single delete modal
+	modeDeleting           // a single DELETE is in flight
+	modeBulkConfirm        // the bulk modal: type the count (and the host)
+	modeBulkCountdown      // the bulk run's undo window: nothing sent yet
+	modeBulkRun            // a bulk deletion runs
+	modeBulkStop           // asked whether to stop the bulk deletion
+	modeBulkBreaker        // the store stopped answering: retry or stop
+	modeSummary            // the bulk deletion's result
+	modeHelp               // the full key list
 )
 
 func (m mode) String() string {
 	return [...]string{"browse", "filter", "load-all", "detail", "confirm", "deleting",
-		"bulk-confirm", "bulk-run", "bulk-stop", "bulk-breaker", "summary", "help"}[m]
+		"bulk-confirm", "bulk-countdown", "bulk-run", "bulk-stop", "bulk-breaker", "summary", "help"}[m]
 }
 
 // Minimum usable terminal.
@@ -69,6 +72,10 @@ type Model struct {
 	confirm deleteModal
 	bulk    *bulkRun
 	bulkSeq int // numbers bulk runs so late answers of an old run are dropped
+	// pending are the single deletions in their undo window (undo.go);
+	// bulkTargets the customers of bulk runs in theirs (bulk_undo.go).
+	pending     pendingDeletes
+	bulkTargets map[int][]apiclient.Customer
 	// search is the filter's conversation with the store and the status
 	// filter (search.go, search_status.go).
 	search searchState
@@ -90,7 +97,7 @@ func New(opts Options) *Model {
 		opts:     opts,
 		ctx:      ctx,
 		cancel:   cancel,
-		keys:     newKeyMaps(opts.ReadOnly),
+		keys:     newKeyMaps(opts.ReadOnly, opts.UndoWindow > 0),
 		st:       newStyles(th),
 		help:     help.New(),
 		spinner:  spinner.New(spinner.WithSpinner(spinner.Line)),
@@ -99,11 +106,12 @@ func New(opts Options) *Model {
 		ledger:   &ledger{},
 	}
 	m.table = newCustomerTable(&m.st)
+	m.table.note = m.pendingNote // undo.go
 	m.list = newListLoader(ctx, opts)
 	if opts.Notice != "" {
 		m.status.Set(statusErr, "%s", opts.Notice)
 	}
-	m.confirm = newDeleteModal(&m.st, m.keys, opts.Host, opts.Protected)
+	m.confirm = newDeleteModal(&m.st, m.keys, opts.Host, opts.Protected, opts.UndoWindow)
 	m.help.ShortSeparator = "  "
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
@@ -189,6 +197,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleDeleteDone(msg)
 	case pauseTickMsg:
 		return m, m.handlePauseTick(msg)
+	case scheduledMsg:
+		return m, m.handleScheduled(msg)
+	case undoTickMsg:
+		return m, m.handleUndoTick()
+	case undoneMsg:
+		m.handleUndone(msg)
+	case bulkScheduledMsg:
+		return m, m.handleBulkScheduled(msg)
+	case bulkCountdownMsg:
+		return m, m.handleBulkCountdown(msg)
 	case clipboardMsg:
 		m.handleClipboard(msg)
 	case retryMsg:

@@ -280,7 +280,7 @@ func TestReadOnlyBlocksDeletion(t *testing.T) {
 
 func TestHelpIsBuiltFromBindings(t *testing.T) {
 	s := newFakeStore(5)
-	m := newTestModel(t, s, Options{})
+	m := newTestModel(t, s, Options{UndoWindow: 5 * time.Second})
 	press(t, m, "?")
 	if m.mode != modeHelp {
 		t.Fatalf("mode %s", m.mode)

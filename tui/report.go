@@ -44,6 +44,70 @@ type ledger struct {
 	// so "none left?" can be answered without waiting.
 	inflight sync.WaitGroup
 	pending  atomic.Int64
+
+	// waiting are the scheduled deletions still in their undo window, by
+	// customer id, with their attempt ids: whoever takes one (the window
+	// ending, u, or quitting) is the only one to act on it.
+	waiting map[int64]scheduledDelete
+	// quitWhy is set once the console has quit: deletions scheduled later
+	// are undone at once.
+	quitWhy string
+}
+
+type scheduledDelete struct {
+	c       apiclient.Customer
+	attempt string
+}
+
+// scheduled files a deletion whose scheduled line is journaled. After the
+// console has quit it files nothing and returns why, to undo it.
+func (l *ledger) scheduled(c apiclient.Customer, attempt string) (why string, quit bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.quitWhy != "" {
+		return l.quitWhy, true
+	}
+	if l.waiting == nil {
+		l.waiting = map[int64]scheduledDelete{}
+	}
+	l.waiting[c.ID] = scheduledDelete{c, attempt}
+	return "", false
+}
+
+// take removes a scheduled deletion and returns its attempt id; false when
+// it is not (or no longer) there.
+func (l *ledger) take(id int64) (string, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s, ok := l.waiting[id]
+	delete(l.waiting, id)
+	return s.attempt, ok
+}
+
+// cancelScheduled ends every window for good: the deletions still waiting
+// are journaled as undone (why) and reported as cancelled, with ids (the
+// model's pending list, in order) first.
+func (l *ledger) cancelScheduled(d interface {
+	Undo(attempt string, c apiclient.Customer, why string) error
+}, why string, ids []int64) {
+	l.mu.Lock()
+	l.quitWhy = why
+	waiting := l.waiting
+	l.waiting = nil
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		seen[id] = true
+		l.report.Cancelled = append(l.report.Cancelled, id)
+	}
+	for id := range waiting {
+		if !seen[id] {
+			l.report.Cancelled = append(l.report.Cancelled, id)
+		}
+	}
+	l.mu.Unlock()
+	for _, s := range waiting {
+		_ = d.Undo(s.attempt, s.c, why) // a failure leaves a scheduled line: settling says "not sent"
+	}
 }
 
 // dispatched and finished bracket one deletion.

@@ -460,3 +460,9 @@ func TestSearchMergeSortedPlaceLargeLoad(t *testing.T) {
 		t.Fatalf("after G: %d rows, sorted %v, outside %v", len(ids), slices.IsSorted(ids), m.search.outside)
 	}
 }
+
+func init() {
+	// The undo window's countdowns never fire by themselves in tests either:
+	// they move the clock and deliver the tick (undo_test.go).
+	windowTick = func(time.Duration, tea.Msg) tea.Cmd { return nil }
+}

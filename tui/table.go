@@ -38,6 +38,10 @@ type customerTable struct {
 	height int // visible data rows
 	width  int
 	st     *styles
+	// note, when set, says what is happening to a row's customer (the undo
+	// window's "pending 4s"): it replaces the Status cell, or leads the name
+	// when that column is hidden.
+	note func(id int64) string
 }
 
 func newCustomerTable(st *styles) customerTable {

@@ -121,8 +121,20 @@ func (t *customerTable) View() string {
 	for v := t.offset; v < end; v++ {
 		b.WriteByte('\n')
 		c := &t.all[t.view[v]]
+		note := ""
+		if t.note != nil {
+			note = t.note(c.ID)
+		}
 		for i, col := range cols {
-			cells[i] = pad(allColumns[col].cell(c), widths[i])
+			text := allColumns[col].cell(c)
+			switch {
+			case note == "":
+			case allColumns[col].title == "Status":
+				text, note = note, ""
+			case allColumns[col].title == "Name" && !slices.Contains(cols, 3):
+				text = "[" + note + "] " + text
+			}
+			cells[i] = pad(text, widths[i])
 		}
 		cur, marked := v == t.cursor, t.IsMarked(c.ID)
 		line := rowMarker(cur, marked) + strings.Join(cells, " ")

@@ -38,6 +38,8 @@ func (m *Model) View() string {
 		body = m.detailBody(bodyH)
 	case modeBulkRun, modeBulkStop, modeBulkBreaker:
 		body = place(m.width, bodyH, m.bulkProgressView(bodyH))
+	case modeBulkCountdown:
+		body = place(m.width, bodyH, m.bulkCountdownView(bodyH))
 	case modeSummary:
 		body = place(m.width, bodyH, m.summaryView(bodyH))
 	case modeLoadAll:
@@ -145,6 +147,9 @@ func (m *Model) headerView() string {
 	if n := len(m.table.marks); n > 0 {
 		right = fmt.Sprintf("● %d marked · %s", n, right)
 	}
+	if n := m.pending.waiting(); n > 0 {
+		right = fmt.Sprintf("%d pending · u undo · %s", n, right)
+	}
 	if m.list.loading() {
 		right = m.spinner.View() + " " + right
 	}
@@ -185,6 +190,8 @@ func (m *Model) helpLine() string {
 		}
 	case modeBulkRun:
 		bs = m.keys.run.ShortHelp()
+	case modeBulkCountdown:
+		bs = m.keys.countdown.ShortHelp()
 	case modeBulkStop:
 		bs = m.keys.stop.ShortHelp()
 	case modeBulkBreaker:
