@@ -18,6 +18,9 @@
 //	timeout               per-request timeout, e.g. "15s" (--timeout, WCADMIN_TIMEOUT)
 //	ca_file               PEM file of extra CAs to trust (WCADMIN_CA_FILE)
 //	audit_log             audit journal path (--audit-log, WCADMIN_AUDIT_LOG)
+//	undo_window           how long a confirmed deletion waits before it is
+//	                      sent, e.g. "5s"; "0" turns it off (--undo-window,
+//	                      WCADMIN_UNDO_WINDOW)
 //
 // # Safety settings
 //
@@ -27,6 +30,12 @@
 // profile marked protected = true for production stays protected whatever
 // the environment says. protected has no flag. What protection means (extra
 // confirmation before destructive actions) is up to the callers.
+//
+// undo_window follows the usual precedence (flag > environment > profile >
+// DefaultUndoWindow), except on a protected store: there any layer may
+// lengthen it, but none can take it below the profile's own undo_window (the
+// default when the profile sets none). A lower value is raised to that floor
+// and Source("undo_window") says which value was refused.
 //
 // # Secrets
 //
@@ -79,6 +88,10 @@ import (
 // DefaultTimeout is the HTTP timeout when no layer sets one.
 const DefaultTimeout = 15 * time.Second
 
+// DefaultUndoWindow is how long a confirmed deletion waits before it is sent
+// (and can be taken back) when no layer sets undo_window.
+const DefaultUndoWindow = 5 * time.Second
+
 // Values of Settings.TokenHeader.
 const (
 	HeaderBearer      = "bearer"
@@ -88,7 +101,7 @@ const (
 // Flags carries the command-line flags. Only names present in Set count,
 // so a flag left at its zero value does not override lower layers. Keys:
 // "site", "profile", "config", "read-only", "allow-insecure-http",
-// "timeout", "audit-log". Secrets are deliberately not flags: argv is
+// "timeout", "audit-log", "undo-window". Secrets are deliberately not flags: argv is
 // visible to other users via ps and ends up in shell history. Nor is
 // protected: a flag could only turn it on, which a profile already does.
 type Flags struct {
@@ -96,6 +109,7 @@ type Flags struct {
 	ReadOnly, AllowInsecureHTTP bool
 	Timeout                     time.Duration
 	AuditLog                    string // --audit-log; "" means the audit package's default
+	UndoWindow                  time.Duration
 	Set                         map[string]bool
 }
 
@@ -132,6 +146,12 @@ type Settings struct {
 	// determined (neither XDG_STATE_HOME nor HOME is an absolute path).
 	// ResolveAuditLog resolves it the same way without needing credentials.
 	AuditLog string
+
+	// UndoWindow is how long a confirmed deletion waits before anything is
+	// sent, during which the operator can take it back; 0 turns the window
+	// off. Never negative. On a protected store it is never below the
+	// profile's undo_window (DefaultUndoWindow when the profile sets none).
+	UndoWindow time.Duration
 
 	// Sources maps a setting's file key ("site", "token", "read_only",
 	// "profile", "config", ...) to where its value came from, e.g.

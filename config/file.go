@@ -38,6 +38,7 @@ type fileProfile struct {
 	Protected         *bool         `toml:"protected"`
 	CAFile            *string       `toml:"ca_file"`
 	AuditLog          *string       `toml:"audit_log"`
+	UndoWindow        *undoDuration `toml:"undo_window"`
 
 	// A string or an array of strings; checked by parseCommands.
 	TokenCommand        any `toml:"token_command"`
@@ -49,7 +50,7 @@ type fileProfile struct {
 var profileKeys = []string{
 	"site", "token", "token_header", "client_id", "client_secret", "username",
 	"password", "redirect_uri", "read_only", "allow_insecure_http", "timeout",
-	"protected", "ca_file", "audit_log",
+	"protected", "ca_file", "audit_log", "undo_window",
 	"token_command", "client_secret_command", "password_command",
 }
 
@@ -93,6 +94,26 @@ func (v *fileDuration) UnmarshalTOML(data any) error {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
 		return fmt.Errorf("timeout %q is not a duration; use e.g. \"15s\" or \"1m30s\"", s)
+	}
+	v.d = d
+	return nil
+}
+
+// undoDuration is undo_window: a duration of 0 or more, checked while
+// decoding so a bad value is reported with its line.
+type undoDuration struct{ d time.Duration }
+
+func (v *undoDuration) UnmarshalTOML(data any) error {
+	s, ok := data.(string)
+	if !ok {
+		return fmt.Errorf("undo_window must be a quoted duration such as \"5s\" (or \"0s\" to turn it off), not %v", data)
+	}
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return fmt.Errorf("undo_window %q is not a duration; use e.g. \"5s\" or \"10s\" (\"0s\" turns it off)", s)
+	case d < 0:
+		return fmt.Errorf("undo_window %q is negative; use e.g. \"5s\" (\"0s\" turns it off)", s)
 	}
 	v.d = d
 	return nil
@@ -173,8 +194,11 @@ func decodeError(path string, err error) *Error {
 			where = fmt.Sprintf("%s:%d", path, pe.Position.Line)
 		}
 		setting := "config file"
-		if strings.HasPrefix(pe.Message, "timeout ") { // from fileDuration
+		switch {
+		case strings.HasPrefix(pe.Message, "timeout "): // from fileDuration
 			setting = "timeout"
+		case strings.HasPrefix(pe.Message, "undo_window "): // from undoDuration
+			setting = "undo_window"
 		}
 		return &Error{Setting: setting, Msg: fmt.Sprintf("%s: %s", where, pe.Message)}
 	}

@@ -27,16 +27,17 @@ var (
 		"redirect_uri": "WCADMIN_REDIRECT_URI", "read_only": "WCADMIN_READ_ONLY",
 		"timeout": "WCADMIN_TIMEOUT", "protected": "WCADMIN_PROTECTED",
 		"ca_file": "WCADMIN_CA_FILE", "audit_log": "WCADMIN_AUDIT_LOG",
+		"undo_window": "WCADMIN_UNDO_WINDOW",
 	}
 	flagNames = map[string]string{
 		"site": "site", "read_only": "read-only",
 		"allow_insecure_http": "allow-insecure-http", "timeout": "timeout",
-		"audit_log": "audit-log",
+		"audit_log": "audit-log", "undo_window": "undo-window",
 	}
 )
 
 // flagKeys are the valid keys of Flags.Set.
-var flagKeys = []string{"site", "profile", "config", "read-only", "allow-insecure-http", "timeout", "audit-log"}
+var flagKeys = []string{"site", "profile", "config", "read-only", "allow-insecure-http", "timeout", "audit-log", "undo-window"}
 
 // loader holds the state of one Load call.
 type loader struct {
@@ -51,6 +52,10 @@ type loader struct {
 	// for it: set by the profile, dropped when a higher layer sets the
 	// secret itself.
 	cmds map[string][]string
+	// undoFloor is the lowest undo window a protected store accepts: the
+	// profile's undo_window, else DefaultUndoWindow; undoFloorSrc says which.
+	undoFloor    time.Duration
+	undoFloorSrc string
 }
 
 func (l *loader) load() error {
@@ -75,8 +80,10 @@ func (l *loader) resolve() error {
 	l.s = Settings{
 		TokenHeader: HeaderBearer,
 		Timeout:     DefaultTimeout,
+		UndoWindow:  DefaultUndoWindow,
 		Sources:     map[string]string{},
 	}
+	l.undoFloor, l.undoFloorSrc = DefaultUndoWindow, "default"
 	if err := l.readFile(); err != nil {
 		return err
 	}
@@ -277,6 +284,11 @@ func (l *loader) applyProfile(p fileProfile) {
 		l.s.Timeout = p.Timeout.d
 		l.s.Sources["timeout"] = src
 	}
+	if p.UndoWindow != nil {
+		l.s.UndoWindow = p.UndoWindow.d
+		l.s.Sources["undo_window"] = src
+		l.undoFloor, l.undoFloorSrc = p.UndoWindow.d, src
+	}
 }
 
 func (l *loader) applyEnv() error {
@@ -325,6 +337,16 @@ func (l *loader) applyEnv() error {
 		l.s.Timeout = d
 		l.s.Sources["timeout"] = "env WCADMIN_TIMEOUT"
 	}
+	if v := l.getenv("WCADMIN_UNDO_WINDOW"); v != "" {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			return &Error{Setting: "undo_window",
+				Msg: fmt.Sprintf("WCADMIN_UNDO_WINDOW=%q is not a duration", v),
+				Fix: `use a value such as "5s" or "10s" ("0" turns the undo window off), or unset it`}
+		}
+		l.s.UndoWindow = d
+		l.s.Sources["undo_window"] = "env WCADMIN_UNDO_WINDOW"
+	}
 	return nil
 }
 
@@ -347,6 +369,10 @@ func (l *loader) applyFlags() {
 	if f.Set["audit-log"] {
 		l.s.AuditLog = expandHome(f.AuditLog, l.getenv)
 		l.s.Sources["audit_log"] = "flag --audit-log"
+	}
+	if f.Set["undo-window"] {
+		l.s.UndoWindow = f.UndoWindow
+		l.s.Sources["undo_window"] = "flag --undo-window"
 	}
 }
 

@@ -56,6 +56,7 @@ func (s Settings) String() string {
 	add("allow_insecure_http", strconv.FormatBool(s.AllowInsecureHTTP))
 	add("timeout", s.Timeout.String())
 	add("protected", strconv.FormatBool(s.Protected))
+	add("undo_window", s.UndoWindow.String())
 	add("ca_file", orDefault(s.CAFile, "none"))
 	add("audit_log", orDefault(s.AuditLog, "default"))
 	return b.String()

@@ -15,7 +15,7 @@ import (
 var oauthKeys = []string{"client_id", "client_secret", "username", "password", "redirect_uri"}
 
 func (l *loader) validate() error {
-	for _, check := range []func() *Error{l.checkSite, l.checkCredentials, l.checkTokenHeader, l.checkTimeout, l.checkCAFile} {
+	for _, check := range []func() *Error{l.checkSite, l.checkCredentials, l.checkTokenHeader, l.checkTimeout, l.checkUndoWindow, l.checkCAFile} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -149,6 +149,26 @@ func (l *loader) checkTimeout() *Error {
 		return &Error{Setting: "timeout",
 			Msg: fmt.Sprintf("timeout %s (from %s) must be positive", l.s.Timeout, l.s.Source("timeout")),
 			Fix: `use a duration such as "15s" or "1m"`}
+	}
+	return nil
+}
+
+// checkUndoWindow refuses a negative undo window, and on a protected store
+// raises one below the floor (the profile's undo_window, else the default)
+// to it: like read_only and protected, the window is a safety switch that a
+// higher layer may strengthen but not weaken. Source then names the floor and
+// the value that was refused.
+func (l *loader) checkUndoWindow() *Error {
+	s := &l.s
+	if s.UndoWindow < 0 {
+		return &Error{Setting: "undo_window",
+			Msg: fmt.Sprintf("undo_window %s (from %s) is negative", s.UndoWindow, s.Source("undo_window")),
+			Fix: `use a duration such as "5s" or "10s", or "0" to turn the undo window off`}
+	}
+	if s.Protected && s.UndoWindow < l.undoFloor {
+		s.Sources["undo_window"] = fmt.Sprintf("%s (protected: %s from %s is below it)",
+			l.undoFloorSrc, s.UndoWindow, s.Source("undo_window"))
+		s.UndoWindow = l.undoFloor
 	}
 	return nil
 }

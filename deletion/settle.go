@@ -24,14 +24,15 @@ type Settled struct {
 	Attempt    string
 	CustomerID int64
 	Email      string
-	// Result is audit.ResultDeleted or audit.ResultNotDeleted.
+	// Result is audit.ResultDeleted, audit.ResultNotDeleted or, for a
+	// scheduled deletion that was never sent, audit.ResultNotSent.
 	Result string
 	// How is the check that decided (Settlement.How), e.g. "GET answered 404".
 	How string
 	// Changed: the customer is still there, but its record differs from the
 	// intent's (How says how).
 	Changed bool
-	// Interrupted is the time of the attempt's intent line.
+	// Interrupted is the time of the attempt's intent (or scheduled) line.
 	Interrupted time.Time
 }
 
@@ -50,12 +51,17 @@ type SettleReport struct {
 	Found int
 	// Deleted and NotDeleted were settled by this process.
 	Deleted, NotDeleted []Settled
+	// NotSent are scheduled deletions whose wcadmin ended inside the undo
+	// window, before the DELETE: settled by this process as
+	// audit.ResultNotSent without asking the store.
+	NotSent []Settled
 	// Open could not be checked (or written) and stay open.
 	Open []Unsettled
 	// ByOther were settled by another process first (AppendIfOpen said so).
 	ByOther int
-	// Earliest and Latest are the intent times of the attempts found (zero
-	// when none were found).
+	// Earliest and Latest are the intent times of the attempts found that
+	// had an intent (zero when there were none): scheduled deletions that
+	// were never sent do not count.
 	Earliest, Latest time.Time
 }
 
@@ -93,6 +99,10 @@ func (r SettleReport) Message() string {
 		}
 		parts = append(parts, s)
 	}
+	if n := len(r.NotSent); n > 0 {
+		parts = append(parts, fmt.Sprintf("%s never sent (wcadmin ended inside the undo window)",
+			plural(n, "scheduled deletion was", "scheduled deletions were")))
+	}
 	if r.ByOther > 0 {
 		parts = append(parts, fmt.Sprintf("%s settled by another wcadmin first",
 			plural(r.ByOther, "interrupted deletion was", "interrupted deletions were")))
@@ -116,7 +126,11 @@ func (r SettleReport) Message() string {
 		parts = append(parts, fmt.Sprintf("%s could not be checked (%s: %s) and %s open",
 			plural(n, "interrupted deletion", "interrupted deletions"), who, reason, plural1(n, "stays", "stay")))
 	}
-	return termtext.CleanMax(strings.Join(parts, "; ")+" — "+OpenCommand, 600)
+	where := OpenCommand
+	if len(r.Deleted)+len(r.NotDeleted)+len(r.Open)+r.ByOther == 0 {
+		where = "wcadmin audit" // only scheduled deletions: none is open
+	}
+	return termtext.CleanMax(strings.Join(parts, "; ")+" — "+where, 600)
 }
 
 // when is "on Dec 3 at 10:42", or "between Dec 3 at 10:42 and Dec 4 at
@@ -156,6 +170,10 @@ func plural1(n int, one, many string) string {
 //     How says whether the record is unchanged or how it changed;
 //   - the check fails → no line: the attempt stays open (SettleReport.Open).
 //
+// A scheduled deletion with nothing after it (its wcadmin ended inside the
+// undo window) never sent anything: it is closed with audit.ResultNotSent
+// without asking the store (SettleReport.NotSent).
+//
 // Lines go through Journal.AppendIfOpen, so two processes sharing the
 // journal never settle an attempt twice (the loser counts it in ByOther).
 // The error is for the journal itself (no journal, or it cannot be read).
@@ -181,17 +199,42 @@ func (d *Deleter) Interrupted() ([]audit.Attempt, error) {
 }
 
 // SettleAttempts is Settle for attempts already found by Interrupted.
-// Attempts without an intent, of another site or already final are ignored.
+// Attempts of another site, already final or undone, or with neither an
+// intent nor a scheduled line are ignored.
 func (d *Deleter) SettleAttempts(ctx context.Context, attempts []audit.Attempt) SettleReport {
-	var todo []*audit.Entry
+	var todo, scheduled []*audit.Entry
 	for _, a := range attempts {
-		if a.Intent == nil || a.Final != nil || a.Intent.Site != d.Site || a.Intent.Attempt == "" {
-			continue
+		switch {
+		case a.Final != nil || a.Undone != nil:
+		case a.Intent != nil:
+			if a.Intent.Site == d.Site && a.Intent.Attempt != "" {
+				todo = append(todo, a.Intent)
+			}
+		case a.Scheduled != nil || len(a.Lines) > 0:
+			// Never sent: Interrupted gives only the scheduled line
+			// (Lines[0]); Attempts sets Scheduled.
+			e := a.Scheduled
+			if e == nil {
+				e = &a.Lines[0].Entry
+			}
+			if e.Phase == audit.PhaseScheduled && e.Site == d.Site && e.Attempt != "" {
+				scheduled = append(scheduled, e)
+			}
 		}
-		todo = append(todo, a.Intent)
 	}
 	var rep SettleReport
-	rep.Found = len(todo)
+	rep.Found = len(todo) + len(scheduled)
+	for _, sc := range scheduled {
+		s, byOther, err := d.settleNotSent(sc)
+		switch {
+		case err != nil:
+			rep.Open = append(rep.Open, Unsettled{Attempt: sc.Attempt, CustomerID: sc.CustomerID, Interrupted: sc.Time, Err: err})
+		case byOther:
+			rep.ByOther++
+		default:
+			rep.NotSent = append(rep.NotSent, *s)
+		}
+	}
 	for _, in := range todo {
 		if rep.Earliest.IsZero() || in.Time.Before(rep.Earliest) {
 			rep.Earliest = in.Time
@@ -318,6 +361,45 @@ func (d *Deleter) settleOne(ctx context.Context, in *audit.Entry) (_ *Settled, b
 		return nil, true, nil
 	}
 	return s, false, nil
+}
+
+// NotSentHow is Settlement.How of a scheduled deletion settled as never sent.
+const NotSentHow = "scheduled, never sent: wcadmin ended inside the undo window"
+
+// settleNotSent closes a scheduled deletion with nothing after it: its
+// wcadmin ended before the window did, so no DELETE was sent and the store
+// need not be asked. byOther: another process settled it first.
+func (d *Deleter) settleNotSent(sc *audit.Entry) (_ *Settled, byOther bool, _ error) {
+	now := d.now().UTC()
+	e := audit.Entry{
+		Time:       now,
+		Phase:      audit.PhaseOutcome,
+		Profile:    sc.Profile,
+		Site:       sc.Site,
+		CustomerID: sc.CustomerID,
+		Email:      sc.Email,
+		Name:       sc.Name,
+		Attempt:    sc.Attempt,
+		Result:     audit.ResultNotSent,
+		Message: "not sent: settled after an interruption — the deletion was confirmed but wcadmin ended " +
+			"inside the undo window, before anything was sent",
+		Settled: &audit.Settlement{
+			By:          d.Journal.Operator(),
+			Host:        d.Journal.Host(),
+			At:          now,
+			Interrupted: sc.Time,
+			How:         NotSentHow,
+		},
+	}
+	ok, err := d.Journal.AppendIfOpen(e)
+	switch {
+	case err != nil:
+		return nil, false, fmt.Errorf("the scheduled deletion was never sent, but the journal could not record it: %w", err)
+	case !ok:
+		return nil, true, nil
+	}
+	return &Settled{Attempt: sc.Attempt, CustomerID: sc.CustomerID, Email: sc.Email, Result: audit.ResultNotSent,
+		How: NotSentHow, Interrupted: sc.Time}, false, nil
 }
 
 // recordChanges says how fresh differs from the record the intent journaled:

@@ -82,6 +82,14 @@ func interruptedIntents(t *testing.T, f *fixture, site string, ids ...int64) map
 		entries = append(entries, e)
 		out[id] = e
 	}
+	writeFromGoneProcess(t, f, entries)
+	return out
+}
+
+// writeFromGoneProcess appends entries to the fixture's journal from a child
+// process that then exits, as a killed wcadmin leaves them.
+func writeFromGoneProcess(t *testing.T, f *fixture, entries []audit.Entry) {
+	t.Helper()
 	b, err := json.Marshal(entries)
 	if err != nil {
 		t.Fatal(err)
@@ -97,10 +105,9 @@ func interruptedIntents(t *testing.T, f *fixture, site string, ids ...int64) map
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), settleChildEnv+"="+f.path, settleChildEntries+"="+file)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("child writing the intents: %v\n%s", err, out)
+		t.Fatalf("child writing the journal lines: %v\n%s", err, out)
 	}
 	f.store.ResetRequests()
-	return out
 }
 
 // finals are the outcome and skipped lines of the journal, by attempt.
@@ -411,6 +418,12 @@ func TestSettleReportMessage(t *testing.T) {
 		{"one open", SettleReport{Found: 1, Open: []Unsettled{{CustomerID: 17, Err: errors.New("timeout\x1b[31m")}},
 			Earliest: t0, Latest: t0},
 			"1 interrupted deletion could not be checked (customer 17: timeout) and stays open — wcadmin audit --open"},
+		{"only never sent", SettleReport{Found: 1, NotSent: []Settled{one}},
+			"1 scheduled deletion was never sent (wcadmin ended inside the undo window) — wcadmin audit"},
+		{"settled and never sent", SettleReport{Found: 3, Deleted: []Settled{one}, NotSent: []Settled{one, one},
+			Earliest: t0, Latest: t0},
+			"1 deletion interrupted on " + at + " was settled: 1 deleted, 0 not deleted; " +
+				"2 scheduled deletions were never sent (wcadmin ended inside the undo window) — wcadmin audit --open"},
 		{"by other", SettleReport{Found: 3, ByOther: 1, Deleted: []Settled{one}, Open: []Unsettled{{CustomerID: 4, Err: errors.New("x")}, {CustomerID: 5}},
 			Earliest: t0, Latest: t0},
 			"1 deletion interrupted on " + at + " was settled: 1 deleted, 0 not deleted; " +
@@ -422,4 +435,158 @@ func TestSettleReportMessage(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
 	}
+}
+
+// A scheduled deletion whose wcadmin ended inside the undo window sent
+// nothing: Settle closes it as not_sent without asking the store, and leaves
+// undone attempts, other sites' and this process's own pending ones alone.
+func TestSettleScheduledNeverSent(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	ids := f.store.IDs()
+	a, b, intentID, undoneID, otherID := ids[0], ids[1], ids[2], ids[3], ids[4]
+	when := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+	scheduledLine := func(site string, id int64) audit.Entry {
+		d := *f.del
+		d.Site = site
+		e := d.entry(audit.PhaseScheduled, audit.NewAttempt(), f.confirm(t, id))
+		e.Time = when
+		e.Message = "confirmed; the DELETE waits out the 5s undo window"
+		return e
+	}
+	schedA, schedB := scheduledLine(f.del.Site, a), scheduledLine(f.del.Site, b)
+	schedUndone := scheduledLine(f.del.Site, undoneID)
+	undone := schedUndone
+	undone.Phase, undone.Message = audit.PhaseUndone, "undone before anything was sent: u pressed"
+	other := scheduledLine("https://other.example.com/api/v4", otherID)
+	writeFromGoneProcess(t, f, []audit.Entry{schedA, schedUndone, undone, other, schedB})
+	intents := interruptedIntents(t, f, f.del.Site, intentID)
+
+	// This process's own pending deletion is in its window, not interrupted.
+	mine, err := f.del.Schedule(f.confirm(t, ids[5]), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store.ResetRequests()
+
+	att, err := f.del.Interrupted()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scheduled int
+	for _, x := range att {
+		if x.ID == mine || x.ID == schedUndone.Attempt || x.ID == other.Attempt {
+			t.Errorf("Interrupted lists attempt %s (customer %d)", x.ID, x.Lines[0].Entry.CustomerID)
+		}
+		if x.Intent == nil {
+			scheduled++
+			if x.Scheduled == nil || x.Lines[0].Entry.Phase != audit.PhaseScheduled {
+				t.Errorf("attempt %s without an intent: %+v", x.ID, x)
+			}
+		}
+	}
+	if len(att) != 3 || scheduled != 2 {
+		t.Fatalf("Interrupted: %d attempts (%d scheduled), want 3 (2 scheduled): %+v", len(att), scheduled, att)
+	}
+
+	rep := f.del.SettleAttempts(context.Background(), att)
+	if rep.Found != 3 || len(rep.NotSent) != 2 || len(rep.NotDeleted) != 1 || len(rep.Deleted) != 0 ||
+		len(rep.Open) != 0 || rep.ByOther != 0 {
+		t.Fatalf("report %+v: want 3 found, 2 not sent, 1 not deleted", rep)
+	}
+	if !rep.Earliest.Equal(intents[intentID].Time) {
+		t.Errorf("Earliest = %s, want the intent's time %s", rep.Earliest, intents[intentID].Time)
+	}
+	// The store was asked about the intent's customer only, and nothing was deleted.
+	for _, r := range f.store.Requests() {
+		if r.Method == http.MethodDelete {
+			t.Errorf("settling sent %s %s", r.Method, r.Path)
+		}
+		for _, id := range []int64{a, b} {
+			if strings.HasSuffix(r.Path, fmt.Sprintf("/customers/%d", id)) {
+				t.Errorf("settling asked the store about never-sent customer %d: %s %s", id, r.Method, r.Path)
+			}
+		}
+	}
+	for _, id := range []int64{a, b} {
+		if !f.store.Exists(id) {
+			t.Errorf("customer %d is gone from the store", id)
+		}
+	}
+
+	fin := finals(t, f)
+	for _, sc := range []audit.Entry{schedA, schedB} {
+		lines := fin[sc.Attempt]
+		if len(lines) != 1 {
+			t.Errorf("customer %d: %d final lines, want 1: %+v", sc.CustomerID, len(lines), lines)
+			continue
+		}
+		e := lines[0]
+		if e.Phase != audit.PhaseOutcome || e.Result != audit.ResultNotSent || e.Status != 0 {
+			t.Errorf("customer %d: %s %s (status %d), want outcome %s", sc.CustomerID, e.Phase, e.Result, e.Status, audit.ResultNotSent)
+		}
+		if e.CustomerID != sc.CustomerID || e.Email != sc.Email || e.Name != sc.Name || e.Profile != sc.Profile || e.Site != sc.Site {
+			t.Errorf("customer %d: outcome %+v does not copy the scheduled line %+v", sc.CustomerID, e, sc)
+		}
+		if s := e.Settled; s == nil || s.How != NotSentHow || s.By != "alice" || !s.Interrupted.Equal(sc.Time) {
+			t.Errorf("customer %d: settlement %+v", sc.CustomerID, s)
+		}
+		if !strings.Contains(e.Message, "undo window") {
+			t.Errorf("customer %d: message %q", sc.CustomerID, e.Message)
+		}
+	}
+	for _, x := range []string{schedUndone.Attempt, other.Attempt, mine} {
+		if lines := fin[x]; len(lines) != 0 {
+			t.Errorf("attempt %s got final lines: %+v", x, lines)
+		}
+	}
+	for _, w := range []string{
+		"1 deletion interrupted on ",
+		"2 scheduled deletions were never sent (wcadmin ended inside the undo window)",
+		"— wcadmin audit --open",
+	} {
+		if msg := rep.Message(); !strings.Contains(msg, w) {
+			t.Errorf("message %q lacks %q", msg, w)
+		}
+	}
+	// The attempts read back as settled: not_sent, neither open nor pending.
+	all := audit.Attempts(readLines(t, f))
+	for _, x := range all {
+		if x.ID == schedA.Attempt && (x.Result() != audit.ResultNotSent || x.IsPending() || x.IsOpen() || x.IsUndone()) {
+			t.Errorf("attempt %s reads back as %s", x.ID, x.Result())
+		}
+	}
+
+	// Nothing is left for the next start, and a second settle does nothing.
+	rep2, err := f.del.Settle(context.Background())
+	if err != nil || rep2.Any() {
+		t.Errorf("second settle: %+v, %v", rep2, err)
+	}
+	if err := f.del.Undo(mine, f.confirm(t, ids[5]), "test over"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Attempts built by hand: one with neither intent nor lines, one scheduled
+// but already undone, are ignored without a panic.
+func TestSettleAttemptsWithoutIntent(t *testing.T) {
+	f := newFixture(t, fixtureOpts{})
+	sched := &audit.Entry{Phase: audit.PhaseScheduled, Site: f.del.Site, Attempt: "x1", CustomerID: 1}
+	undone := &audit.Entry{Phase: audit.PhaseUndone, Site: f.del.Site, Attempt: "x1", CustomerID: 1}
+	rep := f.del.SettleAttempts(context.Background(), []audit.Attempt{
+		{ID: "empty"},
+		{ID: "x1", Scheduled: sched, Undone: undone, Lines: []audit.Line{{Entry: *sched}, {Entry: *undone}}},
+	})
+	if rep.Any() || len(finals(t, f)) != 0 {
+		t.Errorf("report %+v, finals %v", rep, finals(t, f))
+	}
+}
+
+// readLines reads the fixture's journal as lines.
+func readLines(t *testing.T, f *fixture) []audit.Line {
+	t.Helper()
+	set, err := audit.ReadSet(f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set.Lines
 }

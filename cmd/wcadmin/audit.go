@@ -31,9 +31,10 @@ the profile's audit_log (--profile, WCADMIN_PROFILE or default_profile), else
 $XDG_STATE_HOME/wcadmin/audit.jsonl. The path read, and why, is printed on stderr.
 Every file of the journal (audit.jsonl.1, audit.jsonl.2, … and audit.jsonl) is read.
 
-Filters combine (all must match), except that --open and --failed together keep
-the attempts that are either. --failed means the results failed, unknown, refused
-and not_deleted. --since and --until take a duration back from now (24h, 90m, 7d),
+Filters combine (all must match), except that --open, --failed and --undone
+together keep the attempts that are any of them. --failed means the results failed,
+unknown, refused and not_deleted. --undone means deletions taken back within the
+undo window (u, or quitting while they waited): nothing was sent for them. --since and --until take a duration back from now (24h, 90m, 7d),
 a date (2006-01-02, local time; for --until the end of that day) or an RFC 3339 time.
 
 --output json prints JSON Lines: one object per attempt per line, with the full
@@ -41,6 +42,7 @@ customer record as it was before deletion. --output csv prints a header row and 
 row per attempt (cells a spreadsheet would run as a formula are prefixed with ').`,
 		Example: `  wcadmin audit --since 24h
   wcadmin audit --profile production --failed
+  wcadmin audit --undone --since 7d
   wcadmin audit --customer 1234 --output json
   wcadmin audit show 3f2a9c
   wcadmin audit verify`,

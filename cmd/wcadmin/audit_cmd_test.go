@@ -778,3 +778,179 @@ func TestAuditVerifyHeadFailsWhenTheRecordedHeadWasCutOff(t *testing.T) {
 		t.Errorf("cut-off head: %v", err)
 	}
 }
+
+// Attempt ids of the undo-window journal.
+const (
+	idUndone    = "5555dddd00000006"
+	idPending   = "6666eeee00000007"
+	idWaited    = "7777ffff00000008"
+	idNotSent   = "8888aaaa00000009"
+	idOpenAfter = "9999bbbb0000000a"
+)
+
+// writeUndoJournal records at path, oldest first:
+//
+//	idUndone    customer 21: scheduled, then undone (u pressed): nothing sent
+//	idPending   customer 22: scheduled, nothing after it
+//	idWaited    customer 23: scheduled, then intent and outcome deleted
+//	idNotSent   customer 24: scheduled, settled as not_sent by a later start
+//	idOpenAfter customer 25: scheduled, then an intent and no outcome
+func writeUndoJournal(t *testing.T, path string) {
+	t.Helper()
+	now := time.Now().Add(-time.Hour)
+	at := func(s int) time.Time { return now.Add(time.Duration(s) * time.Second) }
+	sched := func(s int, id int64, attempt string) audit.Entry {
+		return audit.Entry{Time: at(s), Phase: audit.PhaseScheduled, CustomerID: id, Email: "u@example.com", Attempt: attempt,
+			Message: "confirmed; the DELETE waits out the 5s undo window"}
+	}
+	appendAs(t, path, "alice", "10.0.0.1 50000 22",
+		sched(0, 21, idUndone),
+		audit.Entry{Time: at(2), Phase: audit.PhaseUndone, CustomerID: 21, Email: "u@example.com", Attempt: idUndone,
+			Message: "undone before anything was sent: u pressed"},
+		sched(10, 22, idPending),
+		sched(20, 23, idWaited),
+		audit.Entry{Time: at(25), Phase: audit.PhaseIntent, CustomerID: 23, Email: "u@example.com", Attempt: idWaited,
+			Record: json.RawMessage(`{"customer_id":23}`)},
+		audit.Entry{Time: at(25), Phase: audit.PhaseOutcome, CustomerID: 23, Email: "u@example.com", Attempt: idWaited,
+			Result: audit.ResultDeleted, Status: 204, DurationMS: 40},
+		sched(30, 24, idNotSent),
+		audit.Entry{Time: at(60), Phase: audit.PhaseOutcome, CustomerID: 24, Email: "u@example.com", Attempt: idNotSent,
+			Result: audit.ResultNotSent, Message: "not sent: settled after an interruption",
+			Settled: &audit.Settlement{By: "bob", Host: "admin2", At: at(60), Interrupted: at(30),
+				How: "scheduled, never sent: wcadmin ended inside the undo window"}},
+		sched(40, 25, idOpenAfter),
+		audit.Entry{Time: at(45), Phase: audit.PhaseIntent, CustomerID: 25, Email: "u@example.com", Attempt: idOpenAfter,
+			Record: json.RawMessage(`{"customer_id":25}`)},
+	)
+}
+
+func undoEnv(t *testing.T) map[string]string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	writeUndoJournal(t, path)
+	return map[string]string{"HOME": t.TempDir(), "WCADMIN_AUDIT_LOG": path}
+}
+
+func TestAuditUndoneAndScheduledResults(t *testing.T) {
+	env := undoEnv(t)
+	out, errOut, err := runAudit(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("%d lines, want header + 5 attempts:\n%s", len(lines), out)
+	}
+	for i, want := range [][]string{
+		{idUndone, "21", "undone"},
+		{idPending, "22", "scheduled (not sent)"},
+		{idWaited, "23", "deleted", "204"},
+		{idNotSent, "24", "not_sent (settled)"},
+		{idOpenAfter, "25", "open (no outcome)"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(lines[i+1], w) {
+				t.Errorf("row %d %q lacks %q", i+1, lines[i+1], w)
+			}
+		}
+	}
+	if !strings.Contains(errOut, "5 of 5 attempts") {
+		t.Errorf("stderr %q", errOut)
+	}
+
+	// JSON: the same results; an undone attempt carries the undo's reason.
+	out, _, err = runAudit(t, env, "--output", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := jsonAttempts(t, out)
+	if len(objs) != 5 {
+		t.Fatalf("%d objects, want 5:\n%s", len(objs), out)
+	}
+	for i, want := range []string{"undone", "scheduled", "deleted", "not_sent", "open"} {
+		if objs[i]["result"] != want {
+			t.Errorf("attempt %v: result %v, want %s", objs[i]["attempt"], objs[i]["result"], want)
+		}
+	}
+	if objs[0]["message"] != "undone before anything was sent: u pressed" || objs[0]["record"] != nil || objs[0]["lines"] != 2.0 {
+		t.Errorf("undone attempt %v", objs[0])
+	}
+	if objs[2]["lines"] != 3.0 || objs[2]["record"] == nil {
+		t.Errorf("waited attempt %v: want scheduled, intent and outcome with the record", objs[2])
+	}
+	if s, ok := objs[3]["settled"].(map[string]any); !ok || !strings.HasPrefix(s["how"].(string), "scheduled, never sent") {
+		t.Errorf("not-sent attempt %v", objs[3])
+	}
+
+	// CSV: the result column.
+	out, _, err = runAudit(t, env, "--output", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 6 {
+		t.Fatalf("csv: %v, %d records:\n%s", err, len(recs), out)
+	}
+	col := slices.Index(recs[0], "result")
+	for i, want := range []string{"undone", "scheduled", "deleted", "not_sent", "open"} {
+		if recs[i+1][col] != want {
+			t.Errorf("csv row %d: result %q, want %q", i+1, recs[i+1][col], want)
+		}
+	}
+}
+
+func TestAuditUndoneFilter(t *testing.T) {
+	env := undoEnv(t)
+	for _, tt := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--undone"}, []string{idUndone}},
+		{[]string{"--undone", "--open"}, []string{idUndone, idOpenAfter}},
+		{[]string{"--undone", "--failed"}, []string{idUndone}},
+		{[]string{"--undone", "--customer", "22"}, nil},
+		{[]string{"--open"}, []string{idOpenAfter}}, // a scheduled deletion is not open: nothing was sent
+		{[]string{"--failed"}, nil},                 // neither undone nor not_sent is a failure
+	} {
+		out, _, err := runAudit(t, env, append([]string{"--output", "json"}, tt.args...)...)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		if got := attemptIDs(t, out); !slices.Equal(got, tt.want) {
+			t.Errorf("%v: attempts %v, want %v", tt.args, got, tt.want)
+		}
+	}
+	// On the sample journal (no undo window) --undone finds nothing.
+	sample, _ := sampleEnv(t)
+	out, errOut, err := runAudit(t, sample, "--undone")
+	if err != nil || out != "" || !strings.Contains(errOut, "no matching attempts (5 attempts in the journal)") {
+		t.Errorf("--undone on the sample: %v, %q, %q", err, out, errOut)
+	}
+}
+
+func TestAuditShowUndoneAttempt(t *testing.T) {
+	env := undoEnv(t)
+	out, _, err := runAudit(t, env, "show", idUndone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		"Result: undone",
+		"scheduled",
+		"undone before anything was sent: u pressed",
+		"nothing was sent for this attempt (it was undone within the undo window)",
+	} {
+		if !strings.Contains(out, w) {
+			t.Errorf("show lacks %q:\n%s", w, out)
+		}
+	}
+	out, _, err = runAudit(t, env, "show", idPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"Result: scheduled (not sent)", "nothing was sent", "records it as not sent"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("show of a pending attempt lacks %q:\n%s", w, out)
+		}
+	}
+}

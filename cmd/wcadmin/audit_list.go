@@ -30,6 +30,7 @@ const (
 // listFlags are the flags of `wcadmin audit`.
 type listFlags struct {
 	open, failed    bool
+	undone          bool
 	customer        int64
 	email, operator string
 	since, until    string
@@ -41,6 +42,7 @@ func (lf *listFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&lf.open, "open", false, "only attempts with no outcome (the DELETE may or may not have happened)")
 	fl.BoolVar(&lf.failed, "failed", false, "only attempts whose result is failed, unknown, refused or not_deleted")
+	fl.BoolVar(&lf.undone, "undone", false, "only deletions taken back within the undo window (u, or quitting): nothing was sent")
 	fl.Int64Var(&lf.customer, "customer", 0, "only attempts on this customer id")
 	fl.StringVar(&lf.email, "email", "", "only attempts whose email contains this (any case)")
 	fl.StringVar(&lf.operator, "operator", "", "only attempts by this operator (any case)")
@@ -56,6 +58,7 @@ func (lf *listFlags) register(cmd *cobra.Command) {
 // attemptQuery selects attempts; zero fields match everything.
 type attemptQuery struct {
 	open, failed    bool
+	undone          bool
 	customer        int64
 	email, operator string // email lower-cased
 	since, until    time.Time
@@ -63,7 +66,7 @@ type attemptQuery struct {
 
 // parse checks the flags and turns them into a query and an output format.
 func (lf *listFlags) parse(cmd *cobra.Command, now time.Time) (attemptQuery, string, error) {
-	q := attemptQuery{open: lf.open, failed: lf.failed, customer: lf.customer,
+	q := attemptQuery{open: lf.open, failed: lf.failed, undone: lf.undone, customer: lf.customer,
 		email: strings.ToLower(lf.email), operator: lf.operator}
 	if cmd.Flags().Changed("customer") && lf.customer <= 0 {
 		return q, "", fmt.Errorf("--customer must be a positive customer id, not %d", lf.customer)
@@ -126,11 +129,13 @@ func parseWhen(flag, s string, now time.Time, endOfDay bool) (time.Time, error) 
 }
 
 // match reports whether a passes the query. An attempt is described by its
-// first line: when it started, who, which customer.
+// first line: when it started, who, which customer. --open, --failed and
+// --undone keep the attempts that are any of them.
 func (q attemptQuery) match(a audit.Attempt) bool {
 	first := a.First()
 	switch {
-	case (q.open || q.failed) && !(q.open && a.IsOpen() || q.failed && slices.Contains(failedResults, a.Result())):
+	case (q.open || q.failed || q.undone) && !(q.open && a.IsOpen() ||
+		q.failed && slices.Contains(failedResults, a.Result()) || q.undone && a.IsUndone()):
 		return false
 	case q.customer != 0 && first.CustomerID != q.customer:
 		return false

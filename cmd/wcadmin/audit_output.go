@@ -26,7 +26,9 @@ type attemptView struct {
 	Customer  int64     `json:"customer_id"`
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
-	// Result is the final line's result, or "open".
+	// Result is the final line's result, or "open", "undone" (taken back in
+	// the undo window) or "scheduled" (waiting out the window, or its wcadmin
+	// ended before it did: not sent).
 	Result     string            `json:"result"`
 	Status     int               `json:"status"`
 	DurationMS int64             `json:"duration_ms"`
@@ -43,18 +45,25 @@ func viewOf(a audit.Attempt) attemptView {
 		Host: first.Host, Profile: first.Profile, Site: first.Site, Customer: first.CustomerID,
 		Email: first.Email, Name: first.Name, Result: a.Result(), Status: a.Status(),
 		DurationMS: a.Duration().Milliseconds(), Record: a.Record(), Lines: len(a.Lines)}
-	if a.Final != nil {
+	switch {
+	case a.Final != nil:
 		v.Message, v.Settled = a.Final.Message, a.Final.Settled
+	case a.Undone != nil:
+		v.Message = a.Undone.Message
+	case a.Scheduled != nil:
+		v.Message = a.Scheduled.Message
 	}
 	return v
 }
 
 // resultText is the result column: an open attempt says it has no outcome,
-// a settled one says so.
+// a scheduled one that nothing was sent for, a settled one says so.
 func (v attemptView) resultText() string {
 	switch {
 	case v.Result == audit.ResultOpen:
 		return "open (no outcome)"
+	case v.Result == audit.ResultScheduled:
+		return "scheduled (not sent)"
 	case v.Settled != nil:
 		return v.Result + " (settled)"
 	}

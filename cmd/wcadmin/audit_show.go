@@ -123,14 +123,25 @@ func showText(w io.Writer, a audit.Attempt) error {
 	for _, l := range a.Lines {
 		writeLineText(&b, l, wide)
 	}
-	if a.IsOpen() {
+	switch {
+	case a.IsOpen():
 		b.WriteString("\nNo outcome was recorded: the DELETE may or may not have happened. The next wcadmin\n" +
 			"console started for this store asks the store and settles the attempt; or look the customer up.\n")
+	case a.IsPending():
+		b.WriteString("\nThe deletion was confirmed and waited out its undo window; nothing was sent. If its wcadmin\n" +
+			"has ended, the next console started for this store records it as not sent.\n")
 	}
 	b.WriteString("\n")
 	rec := a.Record()
 	if len(rec) == 0 {
-		b.WriteString("No customer record was recorded: nothing was sent for this attempt (it was skipped).\n")
+		why := "it was skipped"
+		switch {
+		case a.IsUndone():
+			why = "it was undone within the undo window"
+		case a.Scheduled != nil && a.Intent == nil:
+			why = "it was scheduled and never sent"
+		}
+		fmt.Fprintf(&b, "No customer record was recorded: nothing was sent for this attempt (%s).\n", why)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}

@@ -71,6 +71,7 @@ func newCheckCmd(o *options, getenv func(string) string) *cobra.Command {
 			if s.ReadOnly {
 				fmt.Fprintln(out, "mode:    read-only (deleting is disabled)")
 			}
+			fmt.Fprintf(out, "undo:    %s\n", undoWindowText(s))
 			return nil
 		},
 	}

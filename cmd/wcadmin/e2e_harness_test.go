@@ -268,6 +268,13 @@ func launch(t *testing.T, env map[string]string, hold bool, args []string) *cons
 	if c.trackKeys && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--debug-log") }) {
 		cmdline = append(cmdline, "--debug-log="+c.debugLogPath())
 	}
+	// Deletions are sent at once unless a test asks for the undo window
+	// (e2e_undo_test.go): the other tests wait for their effects within
+	// waitTimeout. A protected profile keeps its own floor (protectedEnv
+	// sets undo_window = "0s").
+	if c.trackKeys && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--undo-window") }) {
+		cmdline = append(cmdline, "--undo-window=0")
+	}
 
 	start := append([]string{"-f", conf, "new-session", "-d", "-s", "e2e",
 		"-x", strconv.Itoa(termWidth), "-y", strconv.Itoa(termHeight), "--"}, cmdline...)

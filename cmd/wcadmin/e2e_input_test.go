@@ -248,11 +248,13 @@ func TestE2EDeleteModalSmallTerminal(t *testing.T) {
 }
 
 // protectedEnv writes a config file whose default profile is protected and
-// points at srv; the token comes from the environment.
+// points at srv; the token comes from the environment. The profile turns the
+// undo window off (a protected profile's own undo_window is the floor), so
+// deletions are sent at once as the tests expect.
 func protectedEnv(t *testing.T, srv *apitest.Server) map[string]string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.toml")
-	conf := fmt.Sprintf("default_profile = \"production\"\n\n[profiles.production]\nsite = %q\nprotected = true\n", srv.URL)
+	conf := fmt.Sprintf("default_profile = \"production\"\n\n[profiles.production]\nsite = %q\nprotected = true\nundo_window = \"0s\"\n", srv.URL)
 	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}

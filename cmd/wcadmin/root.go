@@ -22,7 +22,7 @@ type options struct {
 // configFlags are the flags config.Load resolves; the others are the
 // console's own.
 var configFlags = map[string]bool{"site": true, "profile": true, "config": true, "read-only": true,
-	"allow-insecure-http": true, "timeout": true, "audit-log": true}
+	"allow-insecure-http": true, "timeout": true, "audit-log": true, "undo-window": true}
 
 func newRootCmd(getenv func(string) string) *cobra.Command {
 	var o options
@@ -59,6 +59,8 @@ Try it without a store: wcadmin --demo`,
 	f.BoolVar(&o.demo, "demo", false, "run against an embedded demo store on a loopback port (no credentials needed)")
 	f.IntVar(&o.demoCustomers, "demo-customers", 500, "number of customers in the demo store")
 	f.IntVar(&o.concurrency, "concurrency", 4, "requests in flight when loading every page or bulk-deleting (1-16)")
+	f.DurationVar(&o.flags.UndoWindow, "undo-window", config.DefaultUndoWindow,
+		"how long a confirmed deletion waits before it is sent; u takes it back meanwhile; 0 turns it off (env WCADMIN_UNDO_WINDOW; a protected profile cannot go below its own undo_window)")
 	f.StringVar(&o.debugLog, "debug-log", "", "append a debug log to this file (secrets redacted); nothing is written to the terminal")
 	cmd.SetVersionTemplate("wcadmin {{.Version}}\n")
 	cmd.CompletionOptions.DisableDefaultCmd = true

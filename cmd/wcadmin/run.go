@@ -48,6 +48,10 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 			return err
 		}
 		defer stop()
+		// The demo shows the undo window: --undo-window, else the default.
+		if topts.UndoWindow, err = demoUndoWindow(o.flags); err != nil {
+			return err
+		}
 		// The demo keeps its own journal so it never mixes with real deletions.
 		loc, err := config.DemoAuditLog(o.flags, getenv)
 		if err != nil {
@@ -61,6 +65,9 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 		}
 		fromSettings(s, &copts, &topts)
 		auditLog = s.AuditLog
+		if undoRaised(s) {
+			topts.Notice = joinNotices(topts.Notice, "Undo window "+undoWindowText(s))
+		}
 	}
 	// The client's retry callback runs on request goroutines: it reaches the
 	// model only through Program.Send.
@@ -102,8 +109,10 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	switch {
 	case jerr != nil:
 	case topts.ReadOnly:
-		if a, err := deleter.Interrupted(); err == nil && len(a) > 0 {
-			topts.Notice = joinNotices(topts.Notice, interruptedDeletions(len(a))+
+		// Scheduled deletions that were never sent (no intent) are
+		// harmless: the next start that can delete records them.
+		if a, err := deleter.Interrupted(); err == nil && countIntents(a) > 0 {
+			topts.Notice = joinNotices(topts.Notice, interruptedDeletions(countIntents(a))+
 				" in the journal (read-only: left open for the next start that can delete) — wcadmin audit --open")
 		}
 	default:
@@ -133,6 +142,15 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 	sig := sigs.caught()
 	if sig != nil {
 		writeStderr(fmt.Sprintf("wcadmin: %s received: quit (nothing new was sent)\n", signalName(sig)))
+	}
+	// Deletions still in their undo window are never sent: they are
+	// journaled as undone and listed as cancelled in the summary.
+	why := "wcadmin quit before the undo window ended"
+	if sig != nil {
+		why = signalName(sig) + " received: " + why
+	}
+	if ids := m.CancelPending(why); len(ids) > 0 {
+		debug.Printf("exit: %d deletions in their undo window cancelled (nothing sent): %v", len(ids), ids)
 	}
 	// The terminal is back. Deletions cut off by quitting still check what
 	// happened and journal it: wait for them before the journal closes.
@@ -188,18 +206,33 @@ func settleInterrupted(ctx context.Context, d *deletion.Deleter, budget time.Dur
 	sctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	rep := d.SettleAttempts(sctx, attempts)
-	debug.Printf("settle: found %d, deleted %d, not deleted %d, open %d, by another process %d",
-		rep.Found, len(rep.Deleted), len(rep.NotDeleted), len(rep.Open), rep.ByOther)
+	debug.Printf("settle: found %d, deleted %d, not deleted %d, never sent %d, open %d, by another process %d",
+		rep.Found, len(rep.Deleted), len(rep.NotDeleted), len(rep.NotSent), len(rep.Open), rep.ByOther)
 	for _, s := range rep.Deleted {
 		debug.Printf("settle: customer %d (attempt %s): deleted (%s)", s.CustomerID, s.Attempt, s.How)
 	}
 	for _, s := range rep.NotDeleted {
 		debug.Printf("settle: customer %d (attempt %s): not deleted (%s)", s.CustomerID, s.Attempt, s.How)
 	}
+	for _, s := range rep.NotSent {
+		debug.Printf("settle: customer %d (attempt %s): never sent (%s)", s.CustomerID, s.Attempt, s.How)
+	}
 	for _, u := range rep.Open {
 		debug.Printf("settle: customer %d (attempt %s): stays open: %v", u.CustomerID, u.Attempt, u.Err)
 	}
 	return rep.Message()
+}
+
+// countIntents counts the attempts that have an intent: the DELETE may have
+// been sent.
+func countIntents(attempts []audit.Attempt) int {
+	n := 0
+	for _, a := range attempts {
+		if a.Intent != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // interruptedDeletions is "1 interrupted deletion" or "N interrupted deletions".
@@ -271,6 +304,35 @@ func fromSettings(s config.Settings, c *apiclient.Options, t *tui.Options) {
 	t.ReadOnly = s.ReadOnly
 	t.ReadOnlyReason = s.Source("read_only")
 	t.Protected = s.Protected
+	t.UndoWindow = s.UndoWindow
+}
+
+// undoRaised reports that a protected profile raised a shorter undo window
+// given by a flag or the environment to its floor.
+func undoRaised(s config.Settings) bool {
+	return strings.Contains(s.Source("undo_window"), "(protected: ")
+}
+
+// undoWindowText describes the undo window and where it came from, e.g.
+// "5s (default)" or "off (0s, from flag --undo-window)".
+func undoWindowText(s config.Settings) string {
+	src := termtext.Clean(s.Source("undo_window"))
+	if s.UndoWindow == 0 {
+		return "off (0s, from " + src + "): confirmed deletions are sent at once"
+	}
+	return fmt.Sprintf("%s (from %s): confirmed deletions wait this long before they are sent; u takes them back", s.UndoWindow, src)
+}
+
+// demoUndoWindow is the demo's undo window: --undo-window when given, else
+// config.DefaultUndoWindow, so a new user sees it.
+func demoUndoWindow(f config.Flags) (time.Duration, error) {
+	if !f.Set["undo-window"] {
+		return config.DefaultUndoWindow, nil
+	}
+	if f.UndoWindow < 0 {
+		return 0, fmt.Errorf("--undo-window %s is negative: use a duration such as 5s, or 0 to turn the undo window off", f.UndoWindow)
+	}
+	return f.UndoWindow, nil
 }
 
 // operationBudget bounds one console operation: apiclient.OperationBudget,

@@ -15,9 +15,11 @@ import (
 const summaryMaxListed = 20
 
 // writeExitSummary prints what this session did to the store, once the
-// terminal is restored: the counts, the deleted, failed and not attempted
-// customers (the first summaryMaxListed of each, then how many more) and
-// the journal that holds the details. It prints nothing when the session
+// terminal is restored: the counts, the deleted, failed, not attempted and
+// cancelled customers (the first summaryMaxListed of each, then how many
+// more) and the journal that holds the details. Cancelled are the
+// deletions still waiting out their undo window when the console quit:
+// nothing was sent for them. It prints nothing when the session
 // confirmed no deletion. Emails, reasons and the path are made
 // terminal-safe: they can come from the server or the environment.
 func writeExitSummary(w io.Writer, r tui.Report, journal string) {
@@ -25,8 +27,12 @@ func writeExitSummary(w io.Writer, r tui.Report, journal string) {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "wcadmin: deletions this session: deleted %d, already gone %d, failed %d, not attempted %d\n",
+	fmt.Fprintf(&b, "wcadmin: deletions this session: deleted %d, already gone %d, failed %d, not attempted %d",
 		len(r.Deleted), len(r.Gone), len(r.Failed), len(r.NotAttempted))
+	if len(r.Cancelled) > 0 {
+		fmt.Fprintf(&b, ", cancelled %d", len(r.Cancelled))
+	}
+	b.WriteString("\n")
 	if len(r.Deleted) > 0 {
 		fmt.Fprintf(&b, "  deleted: %s\n", idList(r.Deleted))
 	}
@@ -52,6 +58,13 @@ func writeExitSummary(w io.Writer, r tui.Report, journal string) {
 	}
 	if len(r.NotAttempted) > 0 {
 		fmt.Fprintf(&b, "  not attempted (nothing sent, still in the store): %s\n", idList(r.NotAttempted))
+	}
+	if n := len(r.Cancelled); n > 0 {
+		what := "ids"
+		if n == 1 {
+			what = "id"
+		}
+		fmt.Fprintf(&b, "  cancelled (still in the undo window, nothing sent): %d — %s %s\n", n, what, idList(r.Cancelled))
 	}
 	if journal != "" {
 		fmt.Fprintf(&b, "  journal: %s\n", termtext.Clean(journal))

@@ -118,6 +118,37 @@ func TestWriteExitSummary(t *testing.T) {
 			},
 		},
 		{
+			name:    "cancelled in the undo window",
+			report:  tui.Report{Deleted: []int64{5}, Cancelled: []int64{17, 18}},
+			journal: "/j",
+			want: []string{
+				"wcadmin: deletions this session: deleted 1, already gone 0, failed 0, not attempted 0, cancelled 2",
+				"  deleted: 5",
+				"  cancelled (still in the undo window, nothing sent): 2 — ids 17, 18",
+				"  journal: /j",
+			},
+		},
+		{
+			name:    "only one cancelled still prints",
+			report:  tui.Report{Cancelled: []int64{17}},
+			journal: "/j",
+			want: []string{
+				"wcadmin: deletions this session: deleted 0, already gone 0, failed 0, not attempted 0, cancelled 1",
+				"  cancelled (still in the undo window, nothing sent): 1 — id 17",
+				"  journal: /j",
+			},
+		},
+		{
+			name:    "many cancelled: first 20 then a count",
+			report:  tui.Report{Cancelled: seq(301, 22)},
+			journal: "/j",
+			want: []string{
+				"wcadmin: deletions this session: deleted 0, already gone 0, failed 0, not attempted 0, cancelled 22",
+				"  cancelled (still in the undo window, nothing sent): 22 — ids 301, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316, 317, 318, 319, 320 and 2 more",
+				"  journal: /j",
+			},
+		},
+		{
 			name:    "journal path is made terminal-safe",
 			report:  tui.Report{Deleted: []int64{1}},
 			journal: "/tmp/x\x1b[31m/audit.jsonl",
