@@ -103,6 +103,11 @@ type Entry struct {
 	// Attempt ties the intent and outcome lines of one attempt together.
 	Attempt string `json:"attempt"`
 
+	// Reason is why the operator deleted (customers delete --reason).
+	Reason string `json:"reason,omitempty"`
+	// Via is how the deletion was asked for: "console", "cli", "ssh-serve".
+	Via string `json:"via,omitempty"`
+
 	// PID is the process that wrote the line: an attempt whose intent was
 	// written by a process that still runs is in progress, not interrupted.
 	PID int `json:"pid,omitempty"`
@@ -219,7 +224,7 @@ func secureFile(f *os.File, fi os.FileInfo) error {
 // as a JSON string.
 func EncodeLine(e Entry) ([]byte, error) {
 	for _, f := range []*string{&e.Phase, &e.Operator, &e.SSHClient, &e.Host, &e.Profile, &e.Site,
-		&e.Email, &e.Name, &e.Result, &e.Message, &e.Attempt} {
+		&e.Email, &e.Name, &e.Result, &e.Message, &e.Attempt, &e.Reason, &e.Via} {
 		*f = termtext.Clean(*f)
 	}
 	if len(e.Record) > 0 && !json.Valid(e.Record) {

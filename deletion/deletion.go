@@ -149,8 +149,10 @@ type Deleter struct {
 	API API
 	// Journal records every attempt. nil refuses every delete.
 	Journal *audit.Journal
-	// Profile and Site go into every journal line.
+	// Profile and Site go into every journal line; so do Via (how the
+	// deletion was asked for: "console", "cli") and Reason, when set.
 	Profile, Site string
+	Via, Reason   string
 	// Now is the clock (nil = time.Now).
 	Now func() time.Time
 	// CheckTimeout bounds the follow-up GET (0 = DefaultCheckTimeout). That
@@ -359,6 +361,8 @@ func (d *Deleter) entry(phase, attempt string, c apiclient.Customer) audit.Entry
 		Email:      termtext.CleanMax(c.Email, termtext.MaxFieldCells),
 		Name:       displayName(c),
 		Attempt:    attempt,
+		Via:        d.Via,
+		Reason:     termtext.CleanMax(d.Reason, 500),
 	}
 }
 

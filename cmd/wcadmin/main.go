@@ -19,11 +19,11 @@ func main() {
 			os.Exit(se.code())
 		}
 		var ue usageError
-		if !errors.As(err, &ue) {
+		if msg := err.Error(); !errors.As(err, &ue) && msg != "" {
 			// Errors can quote the server: make them terminal-safe.
-			fmt.Fprintln(os.Stderr, "wcadmin:", termtext.Clean(err.Error()))
+			fmt.Fprintln(os.Stderr, "wcadmin:", termtext.Clean(msg))
 		}
-		os.Exit(1)
+		os.Exit(exitCode(err)) // exit.go
 	}
 }
 

@@ -67,7 +67,7 @@ Try it without a store: wcadmin --demo`,
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wcadmin --help)", err)
 	})
-	cmd.AddCommand(newAuditCmd(&o, getenv), newCheckCmd(&o, getenv))
+	cmd.AddCommand(newAuditCmd(&o, getenv), newCheckCmd(&o, getenv), newCustomersCmd(&o, getenv))
 	return cmd
 }
 

@@ -100,7 +100,7 @@ func runConsole(ctx context.Context, o options, getenv func(string) string) erro
 		defer journal.Close()
 	}
 	topts.Notice = joinNotices(topts.Notice, chainWarning(auditLog, debug))
-	deleter := &deletion.Deleter{API: client, Journal: journal, Profile: topts.Profile, Site: client.BaseURL()}
+	deleter := &deletion.Deleter{API: client, Journal: journal, Profile: topts.Profile, Site: client.BaseURL(), Via: "console"}
 	topts.Deleter = deleter
 	// Attempts a killed wcadmin left open are settled before this one
 	// deletes anything, and before the list loads, so the rows show the
