@@ -131,12 +131,7 @@ func TestE2ESettleAfterSIGKILL(t *testing.T) {
 	store, srv := defaultStore(t)
 	proxy := newHoldingProxy(t, srv)
 	env := map[string]string{"WCADMIN_SITE": proxy.srv.URL, "WCADMIN_TOKEN": testToken}
-	dir, err := os.MkdirTemp("", "wce2e-journal-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	journal := filepath.Join(dir, "audit.jsonl")
+	journal := tempJournal(t)
 	const marked, concurrency = 8, 4
 
 	// 1. A bulk deletion of 8, four at a time: every DELETE hangs, half of
@@ -329,12 +324,7 @@ func TestChainWarning(t *testing.T) {
 func TestE2ESettleWarnsOfBrokenChain(t *testing.T) {
 	t.Parallel()
 	store, srv := defaultStore(t)
-	dir, err := os.MkdirTemp("", "wce2e-journal-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	journal := filepath.Join(dir, "audit.jsonl")
+	journal := tempJournal(t)
 	brokenJournal(t, journal)
 	c, ids := startLoaded(t, store, consoleEnv(srv), "--audit-log="+journal)
 	s := c.waitUntil("the broken-chain warning", func(s string) bool {

@@ -10,8 +10,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -297,12 +295,7 @@ func TestE2EUndoBulkCountdownCancels(t *testing.T) {
 func TestE2EUndoSIGKILLSettledAsNotSent(t *testing.T) {
 	t.Parallel()
 	store, srv := defaultStore(t)
-	dir, err := os.MkdirTemp("", "wce2e-journal-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	journal := filepath.Join(dir, "audit.jsonl")
+	journal := tempJournal(t)
 
 	c, ids := startLoaded(t, store, consoleEnv(srv), "--audit-log="+journal, "--undo-window", "30s")
 	target := ids[1]
