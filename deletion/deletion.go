@@ -51,10 +51,15 @@ const (
 	// Refused: nothing was sent: no journal, the journal could not be
 	// written, the pre-delete check failed, or the context ended first.
 	Refused
+	// WouldDelete: a dry run (Deleter.Check) found nothing against deleting:
+	// the customer is there, unchanged, and a journal is open. Nothing was
+	// sent or journaled. Delete never returns it.
+	WouldDelete
 )
 
 // String is the journal's result name: "deleted", "already_gone", "changed",
-// "failed", "unknown", "refused".
+// "failed", "unknown", "refused"; "would_delete" (dry runs only: never
+// journaled).
 func (k Kind) String() string {
 	switch k {
 	case Deleted:
@@ -69,6 +74,8 @@ func (k Kind) String() string {
 		return audit.ResultUnknown
 	case Refused:
 		return audit.ResultRefused
+	case WouldDelete:
+		return "would_delete"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -128,6 +135,8 @@ func (o Outcome) Message() string {
 		if o.Sent {
 			s = "already gone: the server answered 404"
 		}
+	case WouldDelete:
+		s = "would be deleted (dry run: nothing sent)"
 	default:
 		if o.Err != nil {
 			s = o.Err.Error()

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/wcadmin/wcadmin/apiclient"
+	"github.com/wcadmin/wcadmin/listing"
 )
 
 // listLoader owns the paging state of the customer list: which load is
@@ -200,16 +201,10 @@ const (
 // customers were deleted or created elsewhere and offsets have shifted.
 // A total smaller than what the page's next-page signals say is there is
 // contradictory: the signals win and totals are ignored from then on.
+// The rules are listing.FileTotal's, shared with `wcadmin customers list`.
 func (l *listLoader) fileTotal(offset int, p apiclient.Page) bool {
-	if l.totalBad || p.Total < 0 {
-		return false
-	}
-	if p.HasMore && len(p.Customers) > 0 && offset+len(p.Customers) >= p.Total {
-		l.totalBad, l.total = true, -1
-		return false
-	}
-	drift := l.total >= 0 && p.Total != l.total
-	l.total = p.Total
+	var drift bool
+	l.total, l.totalBad, drift = listing.FileTotal(l.total, l.totalBad, offset, p)
 	return drift
 }
 
@@ -411,15 +406,4 @@ func (l *listLoader) fetchCount() tea.Cmd {
 
 // dedupe drops repeated ids (the list can shift on the server between pages),
 // keeping the first occurrence.
-func dedupe(rows []apiclient.Customer) []apiclient.Customer {
-	seen := make(map[int64]struct{}, len(rows))
-	out := rows[:0]
-	for _, c := range rows {
-		if _, dup := seen[c.ID]; dup {
-			continue
-		}
-		seen[c.ID] = struct{}{}
-		out = append(out, c)
-	}
-	return out
-}
+func dedupe(rows []apiclient.Customer) []apiclient.Customer { return listing.Dedupe(rows) }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,11 +65,12 @@ Try it without a store: wcadmin --demo`,
 		"how long a confirmed deletion waits before it is sent; u takes it back meanwhile; 0 turns it off (env WCADMIN_UNDO_WINDOW; a protected profile cannot go below its own undo_window)")
 	f.StringVar(&o.debugLog, "debug-log", "", "append a debug log to this file (secrets redacted); nothing is written to the terminal")
 	cmd.SetVersionTemplate("wcadmin {{.Version}}\n")
-	cmd.CompletionOptions.DisableDefaultCmd = true
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see wcadmin --help)", err)
 	})
 	cmd.AddCommand(newAuditCmd(&o, getenv), newCheckCmd(&o, getenv), newCustomersCmd(&o, getenv))
+	cmd.AddCommand(newAuthCmd(&o, getenv), newVersionCmd())
+	initCompletionCmd(cmd)
 	return cmd
 }
 
@@ -80,4 +83,50 @@ func markSet(cmd *cobra.Command, f *config.Flags) {
 			f.Set[fl.Name] = true
 		}
 	})
+}
+
+// initCompletionCmd adds cobra's `completion bash|zsh|fish|powershell`
+// now rather than when Execute runs, to adjust it: the script goes to the
+// command's stdout as it is when run (cobra's own binds the writer at
+// creation, before SetOut), and `completion` without a known shell is a
+// usage error (exit 2) instead of help with exit status 0.
+func initCompletionCmd(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	gen := map[string]func(c *cobra.Command, w io.Writer, desc bool) error{
+		"bash": func(c *cobra.Command, w io.Writer, desc bool) error { return c.Root().GenBashCompletionV2(w, desc) },
+		"zsh": func(c *cobra.Command, w io.Writer, desc bool) error {
+			if desc {
+				return c.Root().GenZshCompletion(w)
+			}
+			return c.Root().GenZshCompletionNoDesc(w)
+		},
+		"fish": func(c *cobra.Command, w io.Writer, desc bool) error { return c.Root().GenFishCompletion(w, desc) },
+		"powershell": func(c *cobra.Command, w io.Writer, desc bool) error {
+			if desc {
+				return c.Root().GenPowerShellCompletionWithDesc(w)
+			}
+			return c.Root().GenPowerShellCompletion(w)
+		},
+	}
+	for _, c := range root.Commands() {
+		if c.Name() != "completion" {
+			continue
+		}
+		c.SilenceUsage, c.SilenceErrors = true, true
+		c.Example = `  source <(wcadmin completion bash)                                      # this shell only
+  wcadmin completion bash > ~/.local/share/bash-completion/completions/wcadmin
+  wcadmin completion zsh > "${fpath[1]}/_wcadmin"
+  wcadmin completion fish > ~/.config/fish/completions/wcadmin.fish`
+		c.RunE = func(*cobra.Command, []string) error {
+			return usage(errors.New("name a shell: wcadmin completion bash|zsh|fish|powershell"))
+		}
+		for _, sh := range c.Commands() {
+			if g := gen[sh.Name()]; g != nil {
+				sh.RunE = func(cmd *cobra.Command, _ []string) error {
+					noDesc, _ := cmd.Flags().GetBool("no-descriptions")
+					return g(cmd, cmd.OutOrStdout(), !noDesc)
+				}
+			}
+		}
+	}
 }
