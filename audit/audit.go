@@ -80,8 +80,12 @@ type Entry struct {
 	Phase string `json:"phase"`
 	// Operator is $SUDO_USER, else $USER (else $LOGNAME, else "uid:N").
 	Operator string `json:"operator"`
-	// SSHClient is $SSH_CLIENT (else $SSH_CONNECTION): "ip port port".
+	// SSHClient is $SSH_CLIENT (else $SSH_CONNECTION): "ip port port";
+	// for `wcadmin serve`, the client's address.
 	SSHClient string `json:"ssh_client,omitempty"`
+	// KeyFingerprint is, for `wcadmin serve`, the SSH key the operator
+	// logged in with (SHA256:…).
+	KeyFingerprint string `json:"key_fingerprint,omitempty"`
 	// Host is os.Hostname() of the machine running wcadmin.
 	Host    string `json:"host"`
 	Profile string `json:"profile,omitempty"`
@@ -224,7 +228,7 @@ func secureFile(f *os.File, fi os.FileInfo) error {
 // as a JSON string.
 func EncodeLine(e Entry) ([]byte, error) {
 	for _, f := range []*string{&e.Phase, &e.Operator, &e.SSHClient, &e.Host, &e.Profile, &e.Site,
-		&e.Email, &e.Name, &e.Result, &e.Message, &e.Attempt, &e.Reason, &e.Via} {
+		&e.Email, &e.Name, &e.Result, &e.Message, &e.Attempt, &e.Reason, &e.Via, &e.KeyFingerprint} {
 		*f = termtext.Clean(*f)
 	}
 	if len(e.Record) > 0 && !json.Valid(e.Record) {

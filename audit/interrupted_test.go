@@ -132,3 +132,29 @@ func TestAppendIfOpenSettlesOnce(t *testing.T) {
 		t.Errorf("%d attempts still open after settling", len(open))
 	}
 }
+
+// Sessions of `wcadmin serve` write as their operator, on one file and chain.
+func TestAsWritesForAnotherIdentityOnTheSameChain(t *testing.T) {
+	j, path := openTemp(t)
+	alice := j.As(Identity{Operator: "alice", SSHClient: "192.0.2.1:5555", KeyFingerprint: "SHA256:abc", Via: "ssh-serve"})
+	if err := alice.Append(Entry{Phase: PhaseIntent, CustomerID: 1, Attempt: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	alice.Close() // a no-op: the server's journal stays open
+	if err := j.Append(Entry{Phase: PhaseOutcome, CustomerID: 1, Attempt: "a", Result: ResultDeleted}); err != nil {
+		t.Fatalf("the owner's journal was closed by a session: %v", err)
+	}
+	es, err := Read(path)
+	if err != nil || len(es) != 2 {
+		t.Fatalf("Read: %v, %d", err, len(es))
+	}
+	if e := es[0]; e.Operator != "alice" || e.SSHClient != "192.0.2.1:5555" || e.KeyFingerprint != "SHA256:abc" || e.Via != "ssh-serve" {
+		t.Errorf("session line = %+v", e)
+	}
+	if e := es[1]; e.KeyFingerprint != "" || e.Via != "" || e.SSHClient == "192.0.2.1:5555" {
+		t.Errorf("owner line carries the session's identity: %+v", e)
+	}
+	if r := mustVerify(t, path); !r.OK() {
+		t.Errorf("chain: %+v", r.Problem)
+	}
+}

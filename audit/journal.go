@@ -20,11 +20,37 @@ var MaxFileSize int64 = 64 << 20
 // and may share its file with other processes: every append takes the
 // advisory lock on path+".lock" (flock), so lines never interleave.
 type Journal struct {
-	path string
+	*journalFile
 
-	// Filled once at Open.
-	operator, sshClient, host string
-	pid                       int
+	// Who the lines are written for: filled once at Open from the
+	// environment, or given to As.
+	operator, sshClient, host, keyFingerprint, via string
+	derived                                        bool // made by As: Close leaves the file open
+}
+
+// Identity is who a line is written for when it is not the process's own
+// user: an operator of `wcadmin serve`, known by an SSH key.
+type Identity struct {
+	Operator       string
+	SSHClient      string // the client's address
+	KeyFingerprint string // SHA256:… of the key that authenticated
+	Via            string // e.g. "ssh-serve"
+}
+
+// As returns a journal on the same file (same lock, same chain) whose lines
+// carry id instead of the process's user. Closing it is a no-op; close j.
+func (j *Journal) As(id Identity) *Journal {
+	return &Journal{journalFile: j.journalFile, host: j.host, derived: true,
+		operator:  termtext.CleanMax(id.Operator, 100),
+		sshClient: termtext.CleanMax(id.SSHClient, 200), keyFingerprint: termtext.CleanMax(id.KeyFingerprint, 100),
+		via: termtext.CleanMax(id.Via, 50)}
+}
+
+// journalFile is the open file and its state, shared by a journal and the
+// journals As made from it.
+type journalFile struct {
+	path string
+	pid  int
 
 	mu     sync.Mutex
 	f      *os.File
@@ -74,7 +100,7 @@ func Open(path string, getenv func(string) string) (*Journal, error) {
 	if err != nil {
 		return nil, err
 	}
-	j := &Journal{path: path, lockf: lockf, now: time.Now, pid: os.Getpid(), inflight: map[string]bool{}}
+	j := &Journal{journalFile: &journalFile{path: path, lockf: lockf, now: time.Now, pid: os.Getpid(), inflight: map[string]bool{}}}
 	if err := j.lock(); err != nil {
 		lockf.Close()
 		return nil, fmt.Errorf("audit: lock journal: %w", err)
@@ -189,7 +215,10 @@ func (j *Journal) appendLocked(e Entry) error {
 		e.Time = j.now()
 	}
 	e.Time = e.Time.UTC()
-	e.Operator, e.SSHClient, e.Host, e.PID = j.operator, j.sshClient, j.host, j.pid
+	e.Operator, e.SSHClient, e.Host, e.PID, e.KeyFingerprint = j.operator, j.sshClient, j.host, j.pid, j.keyFingerprint
+	if e.Via == "" {
+		e.Via = j.via
+	}
 	line, err := j.chainLine(e)
 	if err != nil {
 		return err
@@ -316,7 +345,7 @@ func (j *Journal) rollOver() error {
 // a no-op. Attempts still in flight here are no longer in progress: a later
 // settle may take them for interrupted.
 func (j *Journal) Close() error {
-	if j == nil {
+	if j == nil || j.derived {
 		return nil
 	}
 	j.mu.Lock()
