@@ -8,6 +8,8 @@ import (
 	"log"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+
 	"github.com/wcadmin/wcadmin/apiclient"
 	"github.com/wcadmin/wcadmin/deletion"
 )
@@ -68,6 +70,9 @@ type Options struct {
 	Concurrency int
 	// Clipboard receives OSC 52 sequences (the terminal); nil disables copying.
 	Clipboard io.Writer
+	// Renderer renders the styles (nil: lipgloss's default). `wcadmin serve`
+	// gives each session the renderer of its SSH channel.
+	Renderer *lipgloss.Renderer
 	// UndoWindow is how long a confirmed deletion waits before anything is
 	// sent; u takes it back meanwhile. 0 sends at once.
 	UndoWindow time.Duration

@@ -98,7 +98,7 @@ func New(opts Options) *Model {
 		ctx:      ctx,
 		cancel:   cancel,
 		keys:     newKeyMaps(opts.ReadOnly, opts.UndoWindow > 0),
-		st:       newStyles(th),
+		st:       newStyles(th, opts.Renderer),
 		help:     help.New(),
 		spinner:  spinner.New(spinner.WithSpinner(spinner.Line)),
 		progress: progress.New(progress.WithoutPercentage(), progress.WithSolidFill(string(th.accent))),

@@ -198,7 +198,7 @@ func TestSearchMergeSortedPlace(t *testing.T) {
 }
 
 func TestTableInsertSorted(t *testing.T) {
-	st := newStyles(newTheme(true))
+	st := newStyles(newTheme(true), nil)
 	tb := newCustomerTable(&st)
 	row := func(id int64, email string) apiclient.Customer { return apiclient.Customer{ID: id, Email: email} }
 	tb.SetRows([]apiclient.Customer{row(1, "a@x"), row(5, "c@x"), row(9, "e@x")})

@@ -88,7 +88,7 @@ func TestSortLocalMatchesServerOrder(t *testing.T) {
 			for col, k := range sortKeys {
 				for _, dir := range []string{"asc", "desc"} {
 					_, want := serverOrder(t, client, k.orderBy, dir, limit)
-					st := newStyles(newTheme(true))
+					st := newStyles(newTheme(true), nil)
 					inline := newCustomerTable(&st)
 					inline.Append(slices.Clone(rows))
 					inline.SetSort(col, dir == "desc", true)

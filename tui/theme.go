@@ -25,24 +25,30 @@ type styles struct {
 	button, buttonFocused                    lipgloss.Style
 }
 
-func newStyles(t theme) styles {
+// newStyles derives every style from t, rendered by r: each SSH session of
+// `wcadmin serve` has its own, so colours follow the client's terminal (nil:
+// lipgloss's default, this process's terminal).
+func newStyles(t theme, r *lipgloss.Renderer) styles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
 	return styles{
-		header:         lipgloss.NewStyle().Bold(true),
-		title:          lipgloss.NewStyle().Bold(true).Foreground(t.accent),
-		badgeRO:        lipgloss.NewStyle().Bold(true).Foreground(t.warn),
-		badgeDemo:      lipgloss.NewStyle().Bold(true).Foreground(t.success),
-		badgeProtected: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(t.danger),
-		muted:          lipgloss.NewStyle().Foreground(t.muted),
-		colHeader:      lipgloss.NewStyle().Bold(true).Foreground(t.accent),
-		selected:       lipgloss.NewStyle().Bold(true).Foreground(t.selFg).Background(t.selBg),
-		marked:         lipgloss.NewStyle().Foreground(t.warn),
-		statusInfo:     lipgloss.NewStyle(),
-		statusOK:       lipgloss.NewStyle().Foreground(t.success),
-		statusErr:      lipgloss.NewStyle().Bold(true).Foreground(t.danger),
-		modal:          lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.danger).Padding(0, 1),
-		modalTitle:     lipgloss.NewStyle().Bold(true).Foreground(t.danger),
-		danger:         lipgloss.NewStyle().Bold(true).Foreground(t.danger),
-		button:         lipgloss.NewStyle().Foreground(t.muted),
-		buttonFocused:  lipgloss.NewStyle().Bold(true).Reverse(true),
+		header:         r.NewStyle().Bold(true),
+		title:          r.NewStyle().Bold(true).Foreground(t.accent),
+		badgeRO:        r.NewStyle().Bold(true).Foreground(t.warn),
+		badgeDemo:      r.NewStyle().Bold(true).Foreground(t.success),
+		badgeProtected: r.NewStyle().Bold(true).Reverse(true).Foreground(t.danger),
+		muted:          r.NewStyle().Foreground(t.muted),
+		colHeader:      r.NewStyle().Bold(true).Foreground(t.accent),
+		selected:       r.NewStyle().Bold(true).Foreground(t.selFg).Background(t.selBg),
+		marked:         r.NewStyle().Foreground(t.warn),
+		statusInfo:     r.NewStyle(),
+		statusOK:       r.NewStyle().Foreground(t.success),
+		statusErr:      r.NewStyle().Bold(true).Foreground(t.danger),
+		modal:          r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(t.danger).Padding(0, 1),
+		modalTitle:     r.NewStyle().Bold(true).Foreground(t.danger),
+		danger:         r.NewStyle().Bold(true).Foreground(t.danger),
+		button:         r.NewStyle().Foreground(t.muted),
+		buttonFocused:  r.NewStyle().Bold(true).Reverse(true),
 	}
 }
