@@ -157,7 +157,7 @@ func parseLine(line []byte) (k Key, warn, problem string) {
 		return k, "", "The line holds an SSH certificate; list the plain public key instead."
 	}
 	switch pk.Type() {
-	case ssh.KeyAlgoDSA:
+	case "ssh-dss": // ssh.KeyAlgoDSA, deprecated with DSA itself
 		return k, "", "DSA keys are no longer accepted; use an ed25519 key."
 	case ssh.KeyAlgoRSA:
 		if cpk, ok := pk.(ssh.CryptoPublicKey); ok {

@@ -56,6 +56,7 @@ type Model struct {
 	// helpOffset scrolls the ? screen when it is taller than the terminal.
 	helpOffset int
 	quitting   bool // keys after a quit in the same read are dropped
+	spinning   bool // a spinner tick is on its way (animating)
 
 	width, height int
 	keys          keyMaps
@@ -158,10 +159,45 @@ func (m *Model) Report() Report {
 func (m *Model) Mode() string { return m.mode.String() }
 
 func (m *Model) Init() tea.Cmd {
+	m.spinning = true
 	return tea.Batch(m.spinner.Tick, m.startLoad(false))
 }
 
+// Update routes msg, then keeps the spinner turning only while something
+// it stands for runs: an idle console does not redraw ten times a second
+// (a served console has many).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(spinner.TickMsg); ok {
+		if !m.animating() {
+			m.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	}
+	model, cmd := m.update(msg)
+	if !m.spinning && m.animating() {
+		m.spinning = true
+		cmd = tea.Batch(cmd, m.spinner.Tick)
+	}
+	return model, cmd
+}
+
+// animating reports that a spinner is on screen.
+func (m *Model) animating() bool {
+	switch {
+	case m.list.loading(), m.mode == modeDeleting:
+		return true
+	case m.mode == modeDetail:
+		return !m.detail.loaded && m.detail.err == nil
+	case m.mode == modeBulkRun || m.mode == modeBulkStop || m.mode == modeBulkBreaker:
+		return true
+	}
+	return false
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -169,10 +205,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.maybeLoadMore()
 	case tea.KeyMsg:
 		return m, m.handleKeyMsg(msg)
-	case spinner.TickMsg:
-		var cmd tea.Cmd
-		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
 	case pageMsg:
 		cmd := m.handlePage(msg)
 		m.noteResort() // sort_model.go: where a server re-sort put the cursor

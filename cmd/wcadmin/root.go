@@ -70,6 +70,7 @@ Try it without a store: wcadmin --demo`,
 	})
 	cmd.AddCommand(newAuditCmd(&o, getenv), newCheckCmd(&o, getenv), newCustomersCmd(&o, getenv))
 	cmd.AddCommand(newAuthCmd(&o, getenv), newVersionCmd())
+	cmd.AddCommand(newServeCmd(&o, getenv))
 	initCompletionCmd(cmd)
 	return cmd
 }
