@@ -373,7 +373,7 @@ func TestAuditJSONIsOneObjectPerAttemptWithTheRecord(t *testing.T) {
 	if len(objs) != 5 || strings.Count(out, "\n") != 5 {
 		t.Fatalf("%d objects on %d lines, want 5 on 5:\n%s", len(objs), strings.Count(out, "\n"), out)
 	}
-	keys := []string{"attempt", "time", "operator", "ssh_client", "host", "profile", "site", "customer_id", "email", "name",
+	keys := []string{"attempt", "time", "operator", "ssh_client", "key_fingerprint", "via", "reason", "host", "profile", "site", "customer_id", "email", "name",
 		"result", "status", "duration_ms", "message", "settled", "record", "lines"}
 	for _, m := range objs {
 		for _, k := range keys {

@@ -20,12 +20,17 @@ type attemptView struct {
 	Time      time.Time `json:"time"`
 	Operator  string    `json:"operator"`
 	SSHClient string    `json:"ssh_client"`
-	Host      string    `json:"host"`
-	Profile   string    `json:"profile"`
-	Site      string    `json:"site"`
-	Customer  int64     `json:"customer_id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
+	// KeyFingerprint and Via: `wcadmin serve` sessions ("ssh-serve"),
+	// the CLI ("cli") or the console ("console").
+	KeyFingerprint string `json:"key_fingerprint"`
+	Via            string `json:"via"`
+	Reason         string `json:"reason"`
+	Host           string `json:"host"`
+	Profile        string `json:"profile"`
+	Site           string `json:"site"`
+	Customer       int64  `json:"customer_id"`
+	Email          string `json:"email"`
+	Name           string `json:"name"`
 	// Result is the final line's result, or "open", "undone" (taken back in
 	// the undo window) or "scheduled" (waiting out the window, or its wcadmin
 	// ended before it did: not sent).
@@ -42,6 +47,7 @@ type attemptView struct {
 func viewOf(a audit.Attempt) attemptView {
 	first := a.First()
 	v := attemptView{Attempt: a.ID, Time: first.Time, Operator: first.Operator, SSHClient: first.SSHClient,
+		KeyFingerprint: first.KeyFingerprint, Via: first.Via, Reason: first.Reason,
 		Host: first.Host, Profile: first.Profile, Site: first.Site, Customer: first.CustomerID,
 		Email: first.Email, Name: first.Name, Result: a.Result(), Status: a.Status(),
 		DurationMS: a.Duration().Milliseconds(), Record: a.Record(), Lines: len(a.Lines)}
@@ -143,7 +149,8 @@ func writeTable(w io.Writer, attempts []audit.Attempt) error {
 
 // csvHeader names the CSV columns (the record is only in --output json).
 var csvHeader = []string{"attempt", "time", "operator", "ssh_client", "host", "profile", "site", "customer_id",
-	"email", "name", "result", "status", "duration_ms", "message", "settled_by", "settled_at", "lines"}
+	"email", "name", "result", "status", "duration_ms", "message", "settled_by", "settled_at", "lines",
+	"key_fingerprint", "via", "reason"}
 
 // writeCSV prints RFC 4180 CSV with a header row. Cells are terminal-safe
 // and cannot run as spreadsheet formulas.
@@ -160,7 +167,8 @@ func writeCSV(w io.Writer, attempts []audit.Attempt) error {
 		}
 		row := []string{v.Attempt, v.Time.UTC().Format(time.RFC3339), v.Operator, v.SSHClient, v.Host, v.Profile, v.Site,
 			strconv.FormatInt(v.Customer, 10), v.Email, v.Name, v.Result, v.statusText(),
-			strconv.FormatInt(v.DurationMS, 10), v.Message, settledBy, settledAt, strconv.Itoa(v.Lines)}
+			strconv.FormatInt(v.DurationMS, 10), v.Message, settledBy, settledAt, strconv.Itoa(v.Lines),
+			v.KeyFingerprint, v.Via, v.Reason}
 		for i := range row {
 			row[i] = csvCell(row[i])
 		}
