@@ -199,16 +199,8 @@ func (d *Deleter) Delete(ctx context.Context, confirmed apiclient.Customer) Outc
 // DeleteScheduled is Delete for a deletion Schedule journaled: its lines
 // carry the scheduled line's attempt id ("" = a new one).
 func (d *Deleter) DeleteScheduled(ctx context.Context, confirmed apiclient.Customer, attempt string) Outcome {
-	out := Outcome{Customer: confirmed}
-	switch {
-	case d.Journal == nil:
-		out.Kind, out.Err = Refused, ErrNoJournal
-		return out
-	case d.API == nil:
-		out.Kind, out.Err = Refused, errors.New("no API client: nothing was deleted")
-		return out
-	case confirmed.ID <= 0:
-		out.Kind, out.Err = Refused, fmt.Errorf("invalid customer id %d: nothing was deleted", confirmed.ID)
+	out, ok := d.usable(confirmed, "nothing was deleted")
+	if !ok {
 		return out
 	}
 	out.Attempt = attempt
@@ -216,26 +208,10 @@ func (d *Deleter) DeleteScheduled(ctx context.Context, confirmed apiclient.Custo
 		out.Attempt = audit.NewAttempt()
 	}
 
-	// 1. Fresh look.
-	fresh, err := d.API.GetCustomer(ctx, confirmed.ID)
-	switch {
-	case apiclient.IsNotFound(err):
-		out.Kind = AlreadyGone
-		return d.skipped(out, confirmed, "already gone before the delete (404 Not Found): nothing sent")
-	case err != nil:
-		out.Kind, out.Err = Refused, fmt.Errorf("%w: %w", ErrPrecheck, err)
-		return d.skipped(out, confirmed, out.Err.Error())
-	}
-	out.Customer = fresh
-	if fresh.InTrash {
-		out.Kind = AlreadyGone
-		return d.skipped(out, confirmed, "already in the trash before the delete: nothing sent")
-	}
-
-	// 2. Same record as confirmed?
-	if diff := differences(confirmed, fresh); diff != "" {
-		out.Kind, out.Err = Changed, ErrChanged
-		return d.skipped(out, confirmed, ErrChanged.Error()+" ("+diff+"); nothing sent")
+	// 1 and 2. A fresh look, the same record as confirmed?
+	fresh, note, done := d.precheck(ctx, confirmed, &out)
+	if done {
+		return d.skipped(out, confirmed, note)
 	}
 
 	// 3. Intent, durably, before anything is sent.
@@ -252,7 +228,7 @@ func (d *Deleter) DeleteScheduled(ctx context.Context, confirmed apiclient.Custo
 
 	// 4. One DELETE, never repeated.
 	start := d.now()
-	err = d.API.DeleteCustomer(ctx, fresh.ID)
+	err := d.API.DeleteCustomer(ctx, fresh.ID)
 	out.Duration = d.now().Sub(start)
 	out.Sent = true
 	out.Status = apiclient.StatusCode(err)
@@ -320,6 +296,50 @@ func (d *Deleter) Undo(attempt string, c apiclient.Customer, why string) error {
 	e := d.entry(audit.PhaseUndone, attempt, c)
 	e.Message = termtext.CleanMax("undone before anything was sent: "+why, 500)
 	return d.Journal.Append(e)
+}
+
+// usable refuses what no deleter could act on: no journal, no API, an
+// invalid id (then nothing is journaled: there is no attempt).
+func (d *Deleter) usable(confirmed apiclient.Customer, nothing string) (Outcome, bool) {
+	out := Outcome{Customer: confirmed}
+	switch {
+	case d.Journal == nil:
+		out.Kind, out.Err = Refused, ErrNoJournal
+	case d.API == nil:
+		out.Kind, out.Err = Refused, errors.New("no API client: "+nothing)
+	case confirmed.ID <= 0:
+		out.Kind, out.Err = Refused, fmt.Errorf("invalid customer id %d: %s", confirmed.ID, nothing)
+	default:
+		return out, true
+	}
+	return out, false
+}
+
+// precheck is steps 1 and 2 of Delete, shared with Check: GET the customer
+// afresh (404 or in the trash → AlreadyGone; another failure → Refused) and
+// compare it with what the operator confirmed (→ Changed). done reports that
+// out holds the decision and note says it for the journal; else fresh is the
+// record to delete (also in out.Customer).
+func (d *Deleter) precheck(ctx context.Context, confirmed apiclient.Customer, out *Outcome) (fresh apiclient.Customer, note string, done bool) {
+	fresh, err := d.API.GetCustomer(ctx, confirmed.ID)
+	switch {
+	case apiclient.IsNotFound(err):
+		out.Kind = AlreadyGone
+		return fresh, "already gone before the delete (404 Not Found): nothing sent", true
+	case err != nil:
+		out.Kind, out.Err = Refused, fmt.Errorf("%w: %w", ErrPrecheck, err)
+		return fresh, out.Err.Error(), true
+	}
+	out.Customer = fresh
+	if fresh.InTrash {
+		out.Kind = AlreadyGone
+		return fresh, "already in the trash before the delete: nothing sent", true
+	}
+	if diff := differences(confirmed, fresh); diff != "" {
+		out.Kind, out.Err = Changed, fmt.Errorf("%w (%s)", ErrChanged, diff)
+		return fresh, out.Err.Error() + "; nothing sent", true
+	}
+	return fresh, "", false
 }
 
 // differences says how fresh differs from confirmed in email or name, "" when it does not.

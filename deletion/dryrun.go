@@ -2,8 +2,6 @@ package deletion
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"github.com/wcadmin/wcadmin/apiclient"
 )
@@ -22,34 +20,11 @@ import (
 // Sent is always false, Attempt always "" and Customer the fresh record when
 // the GET returned one. Check is safe for concurrent use.
 func (d *Deleter) Check(ctx context.Context, confirmed apiclient.Customer) Outcome {
-	out := Outcome{Customer: confirmed}
-	switch {
-	case d.Journal == nil:
-		out.Kind, out.Err = Refused, ErrNoJournal
-		return out
-	case d.API == nil:
-		out.Kind, out.Err = Refused, errors.New("no API client: nothing would be deleted")
-		return out
-	case confirmed.ID <= 0:
-		out.Kind, out.Err = Refused, fmt.Errorf("invalid customer id %d: nothing would be deleted", confirmed.ID)
+	out, ok := d.usable(confirmed, "nothing would be deleted")
+	if !ok {
 		return out
 	}
-	fresh, err := d.API.GetCustomer(ctx, confirmed.ID)
-	switch {
-	case apiclient.IsNotFound(err):
-		out.Kind = AlreadyGone
-		return out
-	case err != nil:
-		out.Kind, out.Err = Refused, fmt.Errorf("%w: %w", ErrPrecheck, err)
-		return out
-	}
-	out.Customer = fresh
-	if fresh.InTrash {
-		out.Kind = AlreadyGone
-		return out
-	}
-	if diff := differences(confirmed, fresh); diff != "" {
-		out.Kind, out.Err = Changed, fmt.Errorf("%w (%s)", ErrChanged, diff)
+	if _, _, done := d.precheck(ctx, confirmed, &out); done {
 		return out
 	}
 	out.Kind = WouldDelete

@@ -79,9 +79,11 @@ func (res deleteResult) resultText() string {
 	case resultAlreadyGone:
 		return "already gone"
 	case resultChanged:
-		// Delete's message is ErrChanged; Check's adds how it changed.
-		if detail := strings.TrimPrefix(res.Message, deletion.ErrChanged.Error()); strings.TrimSpace(detail) != "" {
-			return "changed (not deleted):" + detail
+		// The message is ErrChanged and how it changed, in brackets.
+		detail := strings.TrimSpace(strings.TrimPrefix(res.Message, deletion.ErrChanged.Error()))
+		detail = strings.TrimSuffix(strings.TrimPrefix(detail, "("), ")")
+		if detail != "" {
+			return "changed since it was shown (not deleted): " + detail
 		}
 		return "changed since it was shown (not deleted)"
 	case resultWouldDelete:

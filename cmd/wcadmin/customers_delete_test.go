@@ -697,7 +697,7 @@ func TestCustomersDeleteChangedSinceShown(t *testing.T) {
 	if !store.Exists(ids[1]) || store.Exists(ids[0]) {
 		t.Errorf("store: %v", store.Deleted())
 	}
-	if !regexp.MustCompile(fmt.Sprintf(`(?m)^%d +.*new\.owner@example\.org +changed since it was shown \(not deleted\)$`, ids[1])).MatchString(r.stdout) {
+	if !regexp.MustCompile(fmt.Sprintf(`(?m)^%d +.*new\.owner@example\.org +changed since it was shown \(not deleted\): email was "priya\.white94@hotmail\.com", now "new\.owner@example\.org"$`, ids[1])).MatchString(r.stdout) {
 		t.Errorf("stdout:\n%s", r.stdout)
 	}
 	var skipped bool
