@@ -17,19 +17,8 @@ import (
 // and returns its stdout, its stderr and the error Execute returned.
 func runAuthCheck(t *testing.T, env map[string]string, args ...string) (string, string, error) {
 	t.Helper()
-	home := t.TempDir()
-	full := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, "cfg"),
-		"XDG_STATE_HOME": filepath.Join(home, "state")}
-	for k, v := range env {
-		full[k] = v
-	}
-	cmd := newRootCmd(func(k string) string { return full[k] })
-	var out, errb bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errb)
-	cmd.SetArgs(append([]string{"auth", "check"}, args...))
-	err := cmd.Execute()
-	return out.String(), errb.String(), err
+	r := runCLI(t, nil, privateEnv(t, env), nil, append([]string{"auth", "check"}, args...)...)
+	return r.stdout, r.stderr, r.err
 }
 
 // writeAuthConfig writes a config file without secrets and returns its path.

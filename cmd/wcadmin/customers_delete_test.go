@@ -39,25 +39,6 @@ func cliEnv(t *testing.T, srv *apitest.Server) (env map[string]string, journal s
 		"WCADMIN_SITE": srv.URL, "WCADMIN_TOKEN": testToken}, journal
 }
 
-// runCLI runs wcadmin with args, env as the whole environment and stdin.
-func runCLI(t *testing.T, ctx context.Context, env map[string]string, stdin io.Reader, args ...string) cliRun {
-	t.Helper()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if stdin == nil {
-		stdin = strings.NewReader("")
-	}
-	cmd := newRootCmd(func(k string) string { return env[k] })
-	var out, errOut bytes.Buffer
-	cmd.SetIn(stdin)
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
-	return cliRun{stdout: out.String(), stderr: errOut.String(), err: err, code: exitCode(err)}
-}
-
 // noTerminal makes the delete command find no terminal to ask on (a test
 // may run under one: /dev/tty must never be read).
 func noTerminal(t *testing.T) {

@@ -98,19 +98,8 @@ func (s *listStore) env() map[string]string {
 // env (plus a private HOME and XDG directories) as the whole environment.
 func execList(t testing.TB, env map[string]string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	home := t.TempDir()
-	full := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, "cfg"),
-		"XDG_STATE_HOME": filepath.Join(home, "state")}
-	for k, v := range env {
-		full[k] = v
-	}
-	cmd := newRootCmd(func(k string) string { return full[k] })
-	var out, errOut bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&errOut)
-	cmd.SetArgs(append([]string{"customers", "list"}, args...))
-	err = cmd.Execute()
-	return out.String(), errOut.String(), err
+	r := runCLI(t, nil, privateEnv(t, env), nil, append([]string{"customers", "list"}, args...)...)
+	return r.stdout, r.stderr, r.err
 }
 
 // withTerminal makes isTerminal report tty for the test.
